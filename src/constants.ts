@@ -1,0 +1,107 @@
+/**
+ * Every process-level setting and limit of CryptoChat, in one place.
+ *
+ * The relay's operator-tunable values live in `config/relay.json`; the values here are
+ * the defaults and hard bounds that both the client and the relay are built with.
+ */
+
+/** Wire protocol version carried in envelopes, invites and topics. */
+export const PROTOCOL_VERSION = 1
+
+/** Prefix of every room topic; the rest is 64 lowercase hex characters. */
+export const TOPIC_PREFIX = '/cryptochat/1/'
+
+/** The exact shape of a room topic; anything else is never joined by a relay. */
+export const TOPIC_PATTERN = /^\/cryptochat\/1\/[0-9a-f]{64}$/
+
+/** Room ids are 128 random bits, written as 32 lowercase hex characters. */
+export const ROOM_ID_BYTES = 16
+export const ROOM_ID_PATTERN = /^[0-9a-f]{32}$/
+
+/** Room secrets and epoch keys are 256 bits. */
+export const ROOM_SECRET_BYTES = 32
+
+/** Invite ids are 128 random bits. */
+export const INVITE_ID_BYTES = 16
+
+/** Text prefix of an invite code, followed by base58btc. */
+export const INVITE_PREFIX = 'cc1'
+
+/** Default invite lifetime: 7 days. */
+export const DEFAULT_INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000
+
+/** Longest accepted invite lifetime (a year); longer is almost certainly a typo. */
+export const MAX_INVITE_TTL_MS = 366 * 24 * 60 * 60 * 1000
+
+/** Clock skew tolerated on an invite's issued-at time. */
+export const INVITE_CLOCK_SKEW_MS = 5 * 60 * 1000
+
+/** Bounds on an invite, so that a hostile code cannot make us allocate much. */
+export const MAX_INVITE_CODE_CHARS = 8192
+export const MAX_INVITE_BYTES = 4096
+export const MAX_INVITE_RELAYS = 8
+export const MAX_MULTIADDR_CHARS = 512
+
+/** Room display names and nicks, in UTF-8 bytes. */
+export const MAX_ROOM_NAME_BYTES = 64
+export const MAX_NICK_BYTES = 32
+
+/** Longest message body, in UTF-8 bytes. */
+export const MAX_BODY_BYTES = 4096
+
+/**
+ * Longest envelope on the wire: body + nick + keys, signature, protobuf framing, AEAD
+ * tag and nonce fit comfortably. Both the client's and the relay's gossipsub refuse
+ * larger messages before decoding them.
+ */
+export const MAX_ENVELOPE_BYTES = 8192
+
+/** Signed payload (inside the envelope) can never exceed the envelope. */
+export const MAX_PAYLOAD_BYTES = MAX_ENVELOPE_BYTES
+
+/** XChaCha20-Poly1305 nonce length. */
+export const NONCE_BYTES = 24
+
+/** Size of each sender's replay window: sequence numbers more than this far behind the newest are refused. */
+export const REPLAY_WINDOW = 1024
+
+/** Most senders tracked per room in the replay state (oldest activity evicted first). */
+export const MAX_TRACKED_SENDERS = 10_000
+
+/** Default nick when none is given. */
+export const DEFAULT_NICK = 'anon'
+
+/** Gossipsub RPC decode limits used by clients (the relay's come from its config). */
+export const CLIENT_RPC_DECODE_LIMITS = {
+  maxSubscriptions: 64,
+  maxMessages: 256,
+  maxIhaveMessageIDs: 1024,
+  maxIwantMessageIDs: 1024,
+  maxIdontwantMessageIDs: 1024,
+  maxControlMessages: 256,
+  maxPeerInfos: 16
+}
+
+/** Client connection limits: a client needs its relays and, later, its room's members. */
+export const CLIENT_MAX_CONNECTIONS = 128
+
+/** Gossipsub heartbeat; shorter than libp2p's 1 s default so that joins settle quickly. */
+export const GOSSIP_HEARTBEAT_MS = 700
+
+/** Score boost given to configured relays so garbage they forward cannot graylist them. */
+export const RELAY_APP_SCORE = 1000
+
+/** How long `join` waits for a relay and the room's mesh before reporting an error. */
+export const JOIN_TIMEOUT_MS = 20_000
+
+/** How long shutdown waits for pending sends to flush. */
+export const SHUTDOWN_FLUSH_MS = 2_000
+
+/** Default relay listen address. */
+export const DEFAULT_RELAY_LISTEN = '/ip4/0.0.0.0/tcp/4001'
+
+/** Most bytes read from any config file. */
+export const MAX_CONFIG_BYTES = 64 * 1024
+
+/** Name of the environment variable that selects the client's data directory. */
+export const HOME_ENV = 'CRYPTOCHAT_HOME'

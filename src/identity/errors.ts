@@ -1,0 +1,4 @@
+/** The identity file exists but does not hold a usable key. */
+export class IdentityFileError extends Error {
+  override readonly name: string = 'IdentityFileError'
+}

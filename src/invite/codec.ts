@@ -1,0 +1,140 @@
+import { base58btc } from 'multiformats/bases/base58'
+import {
+  INVITE_ID_BYTES, INVITE_PREFIX, MAX_INVITE_BYTES, MAX_INVITE_CODE_CHARS, MAX_INVITE_RELAYS,
+  MAX_ROOM_NAME_BYTES, PROTOCOL_VERSION, ROOM_ID_BYTES, ROOM_SECRET_BYTES
+} from '../constants.js'
+import { bytesToHex, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, sign, verify } from '../crypto/index.js'
+import { InviteBody, SignedInvite, parseRelayAddress, utf8Length } from '../protocol/index.js'
+import { InviteCorruptedError, InviteSignatureError, InviteVersionError, NotAnInviteError } from './errors.js'
+
+const INVITE_DOMAIN = `cryptochat/${PROTOCOL_VERSION}/invite`
+const BASE58_CHARS = /^[1-9A-HJ-NP-Za-km-z]+$/
+
+/** A decoded invite whose signature has been verified (expiry and room are checked separately). */
+export interface Invite {
+  version: number
+  roomId: string
+  roomIdBytes: Uint8Array
+  roomName: string
+  epoch: number
+  roomSecret: Uint8Array
+  relays: string[]
+  inviter: Uint8Array
+  issuedAt: number
+  expiresAt: number
+  inviteId: string
+}
+
+/** The fields an inviter fills in. */
+export interface InviteFields {
+  roomIdBytes: Uint8Array
+  roomName: string
+  epoch: number
+  roomSecret: Uint8Array
+  relays: string[]
+  issuedAt: number
+  expiresAt: number
+  inviteId: Uint8Array
+}
+
+function wire (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>
+}
+
+/** Sign and encode an invite as text: `cc1` followed by base58btc of the signed record. */
+export function encodeInvite (fields: InviteFields, inviterSecretKey: Uint8Array, inviterPublicKey: Uint8Array): string {
+  const body = InviteBody.encode({
+    version: PROTOCOL_VERSION,
+    roomId: wire(fields.roomIdBytes),
+    roomName: fields.roomName,
+    epoch: fields.epoch,
+    roomSecret: wire(fields.roomSecret),
+    relays: fields.relays,
+    inviter: wire(inviterPublicKey),
+    issuedAt: BigInt(fields.issuedAt),
+    expiresAt: BigInt(fields.expiresAt),
+    inviteId: wire(fields.inviteId)
+  })
+  const signature = sign(inviterSecretKey, INVITE_DOMAIN, body)
+  const signed = SignedInvite.encode({ version: PROTOCOL_VERSION, body, signature: wire(signature) })
+  return INVITE_PREFIX + base58btc.baseEncode(signed)
+}
+
+function corrupted (what: string): InviteCorruptedError {
+  return new InviteCorruptedError(`this invite is damaged (${what}); copy it again in full, or ask for a new one`)
+}
+
+/**
+ * Decode an invite code and verify its signature. Total over any string: throws only
+ * NotAnInviteError, InviteCorruptedError, InviteVersionError or InviteSignatureError.
+ */
+export function decodeInvite (code: string): Invite {
+  const text = code.trim()
+  if (!text.startsWith(INVITE_PREFIX)) throw new NotAnInviteError(`this is not a CryptoChat invite (invite codes start with '${INVITE_PREFIX}')`)
+  const payload = text.slice(INVITE_PREFIX.length)
+  if (payload.length === 0) throw corrupted('it is empty after the prefix')
+  if (text.length > MAX_INVITE_CODE_CHARS) throw corrupted('it is far too long')
+  if (!BASE58_CHARS.test(payload)) throw corrupted('it contains characters an invite never has')
+  let bytes: Uint8Array
+  try {
+    bytes = base58btc.baseDecode(payload)
+  } catch {
+    throw corrupted('it is not valid base58')
+  }
+  if (bytes.length > MAX_INVITE_BYTES) throw corrupted('it is too large')
+
+  let signed: SignedInvite
+  try {
+    signed = SignedInvite.decode(bytes)
+  } catch {
+    throw corrupted('its record cannot be read')
+  }
+  if (signed.version !== PROTOCOL_VERSION) {
+    if (signed.version === 0) throw corrupted('it has no version')
+    throw new InviteVersionError(signed.version)
+  }
+  if (signed.body.length === 0 || signed.signature.length !== SIGNATURE_BYTES) throw corrupted('its signature or body is missing')
+
+  let body: InviteBody
+  try {
+    body = InviteBody.decode(signed.body, { limits: { relays: MAX_INVITE_RELAYS } })
+  } catch {
+    throw corrupted('its contents cannot be read')
+  }
+  if (body.inviter.length !== PUBLIC_KEY_BYTES) throw corrupted('its inviter key is malformed')
+  // Verify before looking further: a forged invite gets "bad signature", whatever it says.
+  if (!verify(body.inviter, INVITE_DOMAIN, signed.body, signed.signature)) {
+    throw new InviteSignatureError('this invite\'s signature does not verify: it was altered or forged; ask the inviter for a new one')
+  }
+  if (body.version !== signed.version) throw corrupted('its inner and outer versions disagree')
+  if (body.roomId.length !== ROOM_ID_BYTES) throw corrupted('its room id is malformed')
+  if (body.roomSecret.length !== ROOM_SECRET_BYTES) throw corrupted('its room key is malformed')
+  if (body.inviteId.length !== INVITE_ID_BYTES) throw corrupted('its invite id is malformed')
+  if (utf8Length(body.roomName) > MAX_ROOM_NAME_BYTES) throw corrupted('its room name is too long')
+  if (body.relays.length === 0) throw corrupted('it names no relay')
+  const relays: string[] = []
+  for (const relay of body.relays) {
+    try {
+      relays.push(parseRelayAddress(relay))
+    } catch {
+      throw corrupted('it names a relay address that is not valid')
+    }
+  }
+  const issuedAt = Number(body.issuedAt)
+  const expiresAt = Number(body.expiresAt)
+  if (!Number.isSafeInteger(issuedAt) || !Number.isSafeInteger(expiresAt) || expiresAt <= issuedAt) throw corrupted('its validity period is malformed')
+
+  return {
+    version: body.version,
+    roomId: bytesToHex(body.roomId),
+    roomIdBytes: body.roomId,
+    roomName: body.roomName,
+    epoch: body.epoch,
+    roomSecret: body.roomSecret,
+    relays,
+    inviter: body.inviter,
+    issuedAt,
+    expiresAt,
+    inviteId: bytesToHex(body.inviteId)
+  }
+}

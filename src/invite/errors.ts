@@ -1,0 +1,38 @@
+/** The text is not an invite code at all (wrong prefix or characters). */
+export class NotAnInviteError extends Error {
+  override readonly name: string = 'NotAnInviteError'
+}
+
+/** The text looks like an invite but its bytes are damaged or truncated. */
+export class InviteCorruptedError extends Error {
+  override readonly name: string = 'InviteCorruptedError'
+}
+
+/** The invite is from a newer (or unknown) format version. */
+export class InviteVersionError extends Error {
+  override readonly name: string = 'InviteVersionError'
+  constructor (readonly version: number) {
+    super(`this invite uses format version ${version}, which this CryptoChat does not support; ask for a new invite or upgrade CryptoChat`)
+  }
+}
+
+/** The inviter's signature does not verify: the invite was altered or forged. */
+export class InviteSignatureError extends Error {
+  override readonly name: string = 'InviteSignatureError'
+}
+
+/** The invite's expiry time has passed. */
+export class InviteExpiredError extends Error {
+  override readonly name: string = 'InviteExpiredError'
+  constructor (readonly expiresAt: number) {
+    super(`this invite expired at ${new Date(expiresAt).toISOString()}; ask a member for a new one`)
+  }
+}
+
+/** The invite is for a different room than the one named on the command line. */
+export class InviteRoomMismatchError extends Error {
+  override readonly name: string = 'InviteRoomMismatchError'
+  constructor (readonly expected: string, readonly actual: string) {
+    super(`this invite is for room ${actual}, not ${expected}; check the room id you typed`)
+  }
+}

@@ -1,0 +1,948 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface Envelope {
+  version: number
+  epoch: number
+  nonce: Uint8Array<ArrayBuffer>
+  ciphertext: Uint8Array<ArrayBuffer>
+}
+
+export namespace Envelope {
+  let _codec: Codec<Envelope>
+
+  export const codec = (): Codec<Envelope> => {
+    if (_codec == null) {
+      _codec = message<Envelope>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.epoch)
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.nonce)
+        }
+
+        if ((obj.ciphertext != null && obj.ciphertext.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.ciphertext)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          epoch: 0,
+          nonce: uint8ArrayAlloc(0),
+          ciphertext: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.ciphertext = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.ciphertext`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface EnvelopeVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface EnvelopeEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface EnvelopeNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EnvelopeCiphertextFieldEvent {
+    field: '$.ciphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Envelope>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Envelope.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Envelope {
+    return decodeMessage(buf, Envelope.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeVersionFieldEvent | EnvelopeEpochFieldEvent | EnvelopeNonceFieldEvent | EnvelopeCiphertextFieldEvent> {
+    return streamMessage(buf, Envelope.codec(), opts)
+  }
+}
+
+export interface SignedMessage {
+  message: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedMessage {
+  let _codec: Codec<SignedMessage>
+
+  export const codec = (): Codec<SignedMessage> => {
+    if (_codec == null) {
+      _codec = message<SignedMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.message != null && obj.message.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.message)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          message: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.message = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedMessageMessageFieldEvent {
+    field: '$.message'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedMessageSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedMessage>): SignedMessage {
+    return decodeMessage(buf, SignedMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedMessage>): Generator<SignedMessageMessageFieldEvent | SignedMessageSignatureFieldEvent> {
+    return streamMessage(buf, SignedMessage.codec(), opts)
+  }
+}
+
+export enum MessageKind {
+  TEXT = 'TEXT',
+  ACTION = 'ACTION',
+  JOIN = 'JOIN',
+  LEAVE = 'LEAVE'
+}
+
+enum __MessageKindValues {
+  TEXT = 0,
+  ACTION = 1,
+  JOIN = 2,
+  LEAVE = 3
+}
+
+export namespace MessageKind {
+  export const codec = (): Codec<MessageKind> => {
+    return enumeration<MessageKind>(__MessageKindValues)
+  }
+}
+
+export interface ChatMessage {
+  sender: Uint8Array<ArrayBuffer>
+  seq: bigint
+  timestamp: bigint
+  kind: MessageKind
+  nick: string
+  body: string
+}
+
+export namespace ChatMessage {
+  let _codec: Codec<ChatMessage>
+
+  export const codec = (): Codec<ChatMessage> => {
+    if (_codec == null) {
+      _codec = message<ChatMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.sender != null && obj.sender.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.sender)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.seq)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.timestamp)
+        }
+
+        if (obj.kind != null && __MessageKindValues[obj.kind] !== 0) {
+          w.uint32(32)
+          MessageKind.codec().encode(obj.kind, w)
+        }
+
+        if ((obj.nick != null && obj.nick !== '')) {
+          w.uint32(42)
+          w.string(obj.nick)
+        }
+
+        if ((obj.body != null && obj.body !== '')) {
+          w.uint32(50)
+          w.string(obj.body)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sender: uint8ArrayAlloc(0),
+          seq: 0n,
+          timestamp: 0n,
+          kind: MessageKind.TEXT,
+          nick: '',
+          body: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.sender = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.seq = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 4: {
+              obj.kind = MessageKind.codec().decode(reader)
+              break
+            }
+            case 5: {
+              obj.nick = reader.string()
+              break
+            }
+            case 6: {
+              obj.body = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.sender`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.kind`,
+                value: MessageKind.codec().decode(reader)
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.nick`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ChatMessageSenderFieldEvent {
+    field: '$.sender'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ChatMessageSeqFieldEvent {
+    field: '$.seq'
+    value: bigint
+  }
+
+  export interface ChatMessageTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface ChatMessageKindFieldEvent {
+    field: '$.kind'
+    value: MessageKind
+  }
+
+  export interface ChatMessageNickFieldEvent {
+    field: '$.nick'
+    value: string
+  }
+
+  export interface ChatMessageBodyFieldEvent {
+    field: '$.body'
+    value: string
+  }
+
+  export function encode (obj: Partial<ChatMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ChatMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChatMessage>): ChatMessage {
+    return decodeMessage(buf, ChatMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChatMessage>): Generator<ChatMessageSenderFieldEvent | ChatMessageSeqFieldEvent | ChatMessageTimestampFieldEvent | ChatMessageKindFieldEvent | ChatMessageNickFieldEvent | ChatMessageBodyFieldEvent> {
+    return streamMessage(buf, ChatMessage.codec(), opts)
+  }
+}
+
+export interface InviteBody {
+  version: number
+  roomId: Uint8Array<ArrayBuffer>
+  roomName: string
+  epoch: number
+  roomSecret: Uint8Array<ArrayBuffer>
+  relays: string[]
+  inviter: Uint8Array<ArrayBuffer>
+  issuedAt: bigint
+  expiresAt: bigint
+  inviteId: Uint8Array<ArrayBuffer>
+}
+
+export namespace InviteBody {
+  let _codec: Codec<InviteBody>
+
+  export const codec = (): Codec<InviteBody> => {
+    if (_codec == null) {
+      _codec = message<InviteBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.roomId != null && obj.roomId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.roomId)
+        }
+
+        if ((obj.roomName != null && obj.roomName !== '')) {
+          w.uint32(26)
+          w.string(obj.roomName)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.epoch)
+        }
+
+        if ((obj.roomSecret != null && obj.roomSecret.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.roomSecret)
+        }
+
+        if (obj.relays != null && obj.relays.length > 0) {
+          for (const value of obj.relays) {
+            w.uint32(50)
+            w.string(value)
+          }
+        }
+
+        if ((obj.inviter != null && obj.inviter.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.inviter)
+        }
+
+        if ((obj.issuedAt != null && obj.issuedAt !== 0n)) {
+          w.uint32(64)
+          w.uint64(obj.issuedAt)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
+          w.uint32(72)
+          w.uint64(obj.expiresAt)
+        }
+
+        if ((obj.inviteId != null && obj.inviteId.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.inviteId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          roomId: uint8ArrayAlloc(0),
+          roomName: '',
+          epoch: 0,
+          roomSecret: uint8ArrayAlloc(0),
+          relays: [],
+          inviter: uint8ArrayAlloc(0),
+          issuedAt: 0n,
+          expiresAt: 0n,
+          inviteId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.roomId = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.roomName = reader.string()
+              break
+            }
+            case 4: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.roomSecret = reader.bytes()
+              break
+            }
+            case 6: {
+              if (opts.limits?.relays != null && obj.relays.length === opts.limits.relays) {
+                throw new MaxLengthError('Decode error - repeated field "relays" had too many elements')
+              }
+
+              obj.relays.push(reader.string())
+              break
+            }
+            case 7: {
+              obj.inviter = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.issuedAt = reader.uint64()
+              break
+            }
+            case 9: {
+              obj.expiresAt = reader.uint64()
+              break
+            }
+            case 10: {
+              obj.inviteId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          relays: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.roomId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.roomName`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.roomSecret`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              if (opts.limits?.relays != null && obj.relays === opts.limits.relays) {
+                throw new MaxLengthError('Streaming decode error - repeated field "relays" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.relays[]`,
+                index: obj.relays,
+                value: reader.string()
+              }
+
+              obj.relays++
+
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.inviter`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.issuedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.inviteId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InviteBodyVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface InviteBodyRoomIdFieldEvent {
+    field: '$.roomId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteBodyRoomNameFieldEvent {
+    field: '$.roomName'
+    value: string
+  }
+
+  export interface InviteBodyEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface InviteBodyRoomSecretFieldEvent {
+    field: '$.roomSecret'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteBodyRelaysFieldEvent {
+    field: '$.relays[]'
+    index: number
+    value: string
+  }
+
+  export interface InviteBodyInviterFieldEvent {
+    field: '$.inviter'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteBodyIssuedAtFieldEvent {
+    field: '$.issuedAt'
+    value: bigint
+  }
+
+  export interface InviteBodyExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: bigint
+  }
+
+  export interface InviteBodyInviteIdFieldEvent {
+    field: '$.inviteId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<InviteBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, InviteBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteBody>): InviteBody {
+    return decodeMessage(buf, InviteBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteBody>): Generator<InviteBodyVersionFieldEvent | InviteBodyRoomIdFieldEvent | InviteBodyRoomNameFieldEvent | InviteBodyEpochFieldEvent | InviteBodyRoomSecretFieldEvent | InviteBodyRelaysFieldEvent | InviteBodyInviterFieldEvent | InviteBodyIssuedAtFieldEvent | InviteBodyExpiresAtFieldEvent | InviteBodyInviteIdFieldEvent> {
+    return streamMessage(buf, InviteBody.codec(), opts)
+  }
+}
+
+export interface SignedInvite {
+  version: number
+  body: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedInvite {
+  let _codec: Codec<SignedInvite>
+
+  export const codec = (): Codec<SignedInvite> => {
+    if (_codec == null) {
+      _codec = message<SignedInvite>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.body)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          body: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.body = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedInviteVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface SignedInviteBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedInviteSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedInvite>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedInvite.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedInvite>): SignedInvite {
+    return decodeMessage(buf, SignedInvite.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedInvite>): Generator<SignedInviteVersionFieldEvent | SignedInviteBodyFieldEvent | SignedInviteSignatureFieldEvent> {
+    return streamMessage(buf, SignedInvite.codec(), opts)
+  }
+}

@@ -1,0 +1,28 @@
+import { MAX_ENVELOPE_BYTES, NONCE_BYTES, PROTOCOL_VERSION } from '../constants.js'
+import { Envelope } from './cryptochat.js'
+import { MalformedEnvelopeError, UnsupportedVersionError } from './errors.js'
+
+export type { Envelope }
+
+/** Encode an envelope for the wire. */
+export function encodeEnvelope (envelope: Envelope): Uint8Array {
+  return Envelope.encode(envelope)
+}
+
+/**
+ * Decode an envelope from untrusted bytes. Total: every failure is a
+ * {@link MalformedEnvelopeError} or {@link UnsupportedVersionError}, never another throw.
+ */
+export function decodeEnvelope (bytes: Uint8Array): Envelope {
+  if (bytes.length > MAX_ENVELOPE_BYTES) throw new MalformedEnvelopeError(`envelope of ${bytes.length} bytes exceeds ${MAX_ENVELOPE_BYTES}`)
+  let envelope: Envelope
+  try {
+    envelope = Envelope.decode(bytes)
+  } catch {
+    throw new MalformedEnvelopeError('envelope is not valid protobuf')
+  }
+  if (envelope.version !== PROTOCOL_VERSION) throw new UnsupportedVersionError(`envelope version ${envelope.version} is not supported`)
+  if (envelope.nonce.length !== NONCE_BYTES) throw new MalformedEnvelopeError('envelope nonce has the wrong length')
+  if (envelope.ciphertext.length === 0) throw new MalformedEnvelopeError('envelope has no ciphertext')
+  return envelope
+}

@@ -1,0 +1,27 @@
+/**
+ * @packageDocumentation
+ *
+ * CryptoChat's wire formats (see `cryptochat.proto`), their bounded, total decoders, the
+ * derivation of topics and epoch keys, and sealing/opening of room messages.
+ *
+ * @example
+ * ```ts
+ * const bytes = sealMessage(ctx, { seq: 1n, timestamp: BigInt(Date.now()), kind: MessageKind.TEXT, nick, body })
+ * const msg = openMessage(roomId, (epoch) => keys.get(epoch), bytes)
+ * ```
+ */
+export { encodeEnvelope, decodeEnvelope, type Envelope } from './envelope.js'
+export {
+  ChatMessage, MessageKind, SignedMessage, checkOutgoing, decodeChatMessage, decodeSignedMessage, utf8Length
+} from './message.js'
+export { topicForRoom, epochZeroKey } from './keys.js'
+export {
+  sealMessage, openMessage, envelopeAad,
+  type OutgoingMessage, type SealContext, type OpenedMessage, type EpochKeyLookup
+} from './sealing.js'
+export { InviteBody, SignedInvite } from './cryptochat.js'
+export {
+  MalformedEnvelopeError, UnsupportedVersionError, MalformedMessageError, ForgedMessageError,
+  UnknownEpochError, MessageTooLargeError
+} from './errors.js'
+export { parseRelayAddress, InvalidRelayAddressError } from './relay-address.js'

@@ -1,0 +1,9 @@
+/**
+ * @packageDocumentation
+ *
+ * Rooms as kept on this machine: their records (id, name, secret, relays), our outgoing
+ * sequence number and the persisted replay window of each room.
+ */
+export { createRoomStore, parseRoomId, type RoomStore, type RoomRecord, type RoomState } from './room-store.js'
+export { ReplayWindow, type ReplayWindowJson } from './replay-window.js'
+export { InvalidRoomIdError, UnknownRoomError, InvalidRoomNameError } from './errors.js'

@@ -1,0 +1,133 @@
+import { join } from 'node:path'
+import { readdirSync } from 'node:fs'
+import { fromString, toString } from 'uint8arrays'
+import { ROOM_ID_PATTERN, ROOM_SECRET_BYTES } from '../constants.js'
+import { CorruptFileError, fileExists, readPrivateJson, writePrivateFile, ensurePrivateDir } from '../store/index.js'
+import { InvalidRoomIdError, UnknownRoomError } from './errors.js'
+import { ReplayWindow } from './replay-window.js'
+
+const MAX_ROOM_FILE_BYTES = 64 * 1024
+const MAX_STATE_FILE_BYTES = 16 * 1024 * 1024
+
+/** A room as kept on this machine. The secret never leaves the data directory except in invites. */
+export interface RoomRecord {
+  roomId: string
+  name: string
+  secret: Uint8Array
+  epoch: number
+  relays: string[]
+  /** ms since the Unix epoch */
+  joinedAt: number
+  /** Fingerprint of whoever invited us, or our own if we created the room. */
+  invitedBy: string
+  /** Nick last used in this room. */
+  nick?: string
+}
+
+/** Per-room mutable state: our next sequence number and the replay window. */
+export interface RoomState {
+  nextSeq: bigint
+  replay: ReplayWindow
+}
+
+/** Normalise and check a room id typed by a user. */
+export function parseRoomId (roomId: string): string {
+  const id = roomId.trim().toLowerCase()
+  if (!ROOM_ID_PATTERN.test(id)) throw new InvalidRoomIdError(roomId)
+  return id
+}
+
+/** The rooms of one data directory. */
+export interface RoomStore {
+  list(): RoomRecord[]
+  get(roomId: string): RoomRecord | undefined
+  require(roomId: string): RoomRecord
+  save(room: RoomRecord): void
+  loadState(roomId: string): RoomState
+  saveState(roomId: string, state: RoomState): void
+}
+
+function roomDir (dataDir: string, roomId: string): string {
+  return join(dataDir, 'rooms', parseRoomId(roomId))
+}
+
+function parseRoom (path: string, raw: any): RoomRecord {
+  try {
+    const secret = fromString(raw.secret, 'base64')
+    if (!ROOM_ID_PATTERN.test(raw.roomId) || typeof raw.name !== 'string' || secret.length !== ROOM_SECRET_BYTES ||
+      !Number.isInteger(raw.epoch) || !Array.isArray(raw.relays) || !raw.relays.every((r: unknown) => typeof r === 'string')) {
+      throw new Error('fields missing or malformed')
+    }
+    return {
+      roomId: raw.roomId,
+      name: raw.name,
+      secret,
+      epoch: raw.epoch,
+      relays: raw.relays,
+      joinedAt: Number(raw.joinedAt ?? 0),
+      invitedBy: String(raw.invitedBy ?? ''),
+      ...(typeof raw.nick === 'string' ? { nick: raw.nick } : {})
+    }
+  } catch (err: any) {
+    throw new CorruptFileError(path, err.message)
+  }
+}
+
+/** Open the room store of `dataDir` (rooms live in `rooms/<roomId>/`, files 0600). */
+export function createRoomStore (dataDir: string): RoomStore {
+  const store: RoomStore = {
+    list () {
+      const base = join(dataDir, 'rooms')
+      if (!fileExists(base)) return []
+      const rooms: RoomRecord[] = []
+      for (const entry of readdirSync(base).sort()) {
+        if (!ROOM_ID_PATTERN.test(entry)) continue
+        const room = store.get(entry)
+        if (room != null) rooms.push(room)
+      }
+      return rooms.sort((a, b) => a.joinedAt - b.joinedAt)
+    },
+    get (roomId) {
+      const path = join(roomDir(dataDir, roomId), 'room.json')
+      if (!fileExists(path)) return undefined
+      return parseRoom(path, readPrivateJson(path, MAX_ROOM_FILE_BYTES))
+    },
+    require (roomId) {
+      const room = store.get(roomId)
+      if (room == null) throw new UnknownRoomError(parseRoomId(roomId))
+      return room
+    },
+    save (room) {
+      const dir = roomDir(dataDir, room.roomId)
+      ensurePrivateDir(dir)
+      writePrivateFile(join(dir, 'room.json'), JSON.stringify({
+        roomId: room.roomId,
+        name: room.name,
+        secret: toString(room.secret, 'base64'),
+        epoch: room.epoch,
+        relays: room.relays,
+        joinedAt: room.joinedAt,
+        invitedBy: room.invitedBy,
+        ...(room.nick != null ? { nick: room.nick } : {})
+      }, null, 2) + '\n')
+    },
+    loadState (roomId) {
+      const path = join(roomDir(dataDir, roomId), 'state.json')
+      if (!fileExists(path)) return { nextSeq: 1n, replay: new ReplayWindow() }
+      const raw = readPrivateJson(path, MAX_STATE_FILE_BYTES) as any
+      let nextSeq: bigint
+      try {
+        nextSeq = BigInt(raw?.nextSeq)
+        if (nextSeq < 1n) throw new Error('bad')
+      } catch {
+        throw new CorruptFileError(path, 'its sequence number is missing')
+      }
+      return { nextSeq, replay: ReplayWindow.fromJSON(raw.replay) }
+    },
+    saveState (roomId, state) {
+      writePrivateFile(join(roomDir(dataDir, roomId), 'state.json'),
+        JSON.stringify({ nextSeq: state.nextSeq.toString(), replay: state.replay.toJSON() }))
+    }
+  }
+  return store
+}

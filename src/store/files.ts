@@ -1,0 +1,76 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, chmodSync } from 'node:fs'
+import { dirname, join, basename } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { CorruptFileError, DataDirError, InsecurePermissionsError } from './errors.js'
+
+const PRIVATE_DIR_MODE = 0o700
+const PRIVATE_FILE_MODE = 0o600
+
+/** Create `dir` (and parents) as 0700, tightening it if it already exists more open. */
+export function ensurePrivateDir (dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE })
+    const st = statSync(dir)
+    if (!st.isDirectory()) throw new DataDirError(`${dir} exists and is not a directory`)
+    // Our own directory, holding secrets: it must not be listable by others.
+    if ((st.mode & 0o077) !== 0 && process.platform !== 'win32') chmodSync(dir, PRIVATE_DIR_MODE)
+  } catch (err: any) {
+    if (err instanceof DataDirError) throw err
+    throw new DataDirError(`cannot use data directory ${dir}: ${err.code ?? err.message}`)
+  }
+}
+
+/**
+ * Write `data` to `path` atomically with mode 0600: a temporary file in the same
+ * directory, fsynced, then renamed over the target, so a crash leaves either the old
+ * or the new content and never a torn file.
+ */
+export function writePrivateFile (path: string, data: string | Uint8Array): void {
+  const dir = dirname(path)
+  ensurePrivateDir(dir)
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  const fd = openSync(tmp, 'wx', PRIVATE_FILE_MODE)
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  try {
+    renameSync(tmp, path)
+  } catch (err) {
+    rmSync(tmp, { force: true })
+    throw err
+  }
+}
+
+/** Whether a file exists. */
+export function fileExists (path: string): boolean {
+  try {
+    statSync(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Read a secret file, refusing one that other users can access and one larger than
+ * `maxBytes` (a stored file is never trusted to be small).
+ */
+export function readPrivateFile (path: string, maxBytes: number): Buffer {
+  const st = statSync(path)
+  if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) throw new InsecurePermissionsError(path, st.mode)
+  if (st.size > maxBytes) throw new CorruptFileError(path, `larger than ${maxBytes} bytes`)
+  return readFileSync(path)
+}
+
+/** Read and parse a private JSON file; a parse failure is a {@link CorruptFileError}. */
+export function readPrivateJson (path: string, maxBytes: number): unknown {
+  const raw = readPrivateFile(path, maxBytes)
+  try {
+    return JSON.parse(raw.toString('utf8'))
+  } catch {
+    throw new CorruptFileError(path, 'not valid JSON')
+  }
+}
