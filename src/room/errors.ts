@@ -18,3 +18,11 @@ export class UnknownRoomError extends Error {
 export class InvalidRoomNameError extends Error {
   override readonly name: string = 'InvalidRoomNameError'
 }
+
+/** An invite names a room id we already have, but with a different key: not the same room. */
+export class RoomConflictError extends Error {
+  override readonly name: string = 'RoomConflictError'
+  constructor (readonly roomId: string) {
+    super(`you are already in a room ${roomId} with a different key; this invite is for another room using the same id and was refused (your room was left untouched)`)
+  }
+}

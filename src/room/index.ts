@@ -6,4 +6,4 @@
  */
 export { createRoomStore, parseRoomId, type RoomStore, type RoomRecord, type RoomState } from './room-store.js'
 export { ReplayWindow, type ReplayWindowJson } from './replay-window.js'
-export { InvalidRoomIdError, UnknownRoomError, InvalidRoomNameError } from './errors.js'
+export { InvalidRoomIdError, UnknownRoomError, InvalidRoomNameError, RoomConflictError } from './errors.js'

@@ -1,0 +1,89 @@
+import { readFileSync, statSync } from 'node:fs'
+import { z } from 'zod'
+import { DEFAULT_RELAY_LISTEN, MAX_CONFIG_BYTES, MAX_ENVELOPE_BYTES } from '../src/constants.js'
+
+/** A relay config file that cannot be read or does not validate. */
+export class RelayConfigError extends Error {
+  override readonly name: string = 'RelayConfigError'
+}
+
+const positive = z.number().int().positive()
+
+/**
+ * The relay's settings. Defaults here match `config/relay.json`, which documents them;
+ * every key is optional in a file, unknown keys are refused (they are usually typos).
+ */
+export const relayConfigSchema = z.strictObject({
+  listen: z.array(z.string()).default([DEFAULT_RELAY_LISTEN]),
+  announce: z.array(z.string()).default([]),
+  hub: z.strictObject({
+    /** Run the gossipsub hub that forwards room ciphertext between members. */
+    enabled: z.boolean().default(true),
+    /** Most room topics the hub joins at once. */
+    maxTopics: positive.default(1024),
+    /** Most topics one peer may subscribe to (bounds the hub's per-peer state). */
+    maxTopicsPerPeer: positive.default(16),
+    /** Gossipsub mesh degree of the hub: members it forwards each message to eagerly. */
+    meshDegree: positive.max(1000).default(64),
+    /** Largest message forwarded, bytes. */
+    maxMessageBytes: positive.max(1 << 20).default(MAX_ENVELOPE_BYTES)
+  }).prefault({}),
+  circuitRelay: z.strictObject({
+    maxReservations: positive.default(256),
+    reservationTtlMs: positive.default(2 * 60 * 60 * 1000),
+    /** Longest a relayed connection may stay open. */
+    durationLimitMs: positive.default(60 * 60 * 1000),
+    /** Most bytes a relayed connection may carry. */
+    dataLimitBytes: positive.default(64 * 1024 * 1024),
+    maxInboundHopStreams: positive.default(256),
+    maxOutboundStopStreams: positive.default(256)
+  }).prefault({}),
+  connections: z.strictObject({
+    maxConnections: positive.default(1024),
+    /** Inbound connection attempts accepted per IP per second. */
+    inboundConnectionsPerIpPerSecond: positive.default(50),
+    maxIncomingPendingConnections: positive.default(128)
+  }).prefault({}),
+  rpcDecodeLimits: z.strictObject({
+    maxSubscriptions: positive.default(64),
+    maxMessages: positive.default(512),
+    maxIhaveMessageIDs: positive.default(5000),
+    maxIwantMessageIDs: positive.default(5000),
+    maxIdontwantMessageIDs: positive.default(5000),
+    maxControlMessages: positive.default(512),
+    maxPeerInfos: positive.default(16)
+  }).prefault({})
+})
+
+/** Fully resolved relay settings. */
+export type RelayConfig = z.infer<typeof relayConfigSchema>
+
+/** Validate a parsed config object; errors name the offending setting. */
+export function parseRelayConfig (raw: unknown, source = 'config'): RelayConfig {
+  const result = relayConfigSchema.safeParse(raw ?? {})
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    const where = issue?.path.length != null && issue.path.length > 0 ? issue.path.join('.') : '(top level)'
+    throw new RelayConfigError(`${source}: setting '${where}' is invalid: ${issue?.message ?? 'unknown problem'}`)
+  }
+  return result.data
+}
+
+/** Read and validate a relay config file. */
+export function loadRelayConfig (path: string): RelayConfig {
+  let text: string
+  try {
+    if (statSync(path).size > MAX_CONFIG_BYTES) throw new RelayConfigError(`${path}: config file is larger than ${MAX_CONFIG_BYTES} bytes`)
+    text = readFileSync(path, 'utf8')
+  } catch (err: any) {
+    if (err instanceof RelayConfigError) throw err
+    throw new RelayConfigError(`cannot read config file ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code ?? err.message}`)
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (err: any) {
+    throw new RelayConfigError(`${path} is not valid JSON: ${err.message}`)
+  }
+  return parseRelayConfig(raw, path)
+}

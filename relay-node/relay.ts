@@ -1,0 +1,84 @@
+import type { PrivateKey } from '@libp2p/interface'
+import { logger } from '@libp2p/logger'
+import { createChatNode, type ChatNode } from '../src/net/index.js'
+import { parseRelayConfig, type RelayConfig } from './config.js'
+import { createTopicHub, type TopicHub } from './hub.js'
+
+const log = logger('cryptochat:relay')
+
+/** Options of {@link createRelay}. */
+export interface RelayInit {
+  /** The relay's persistent libp2p key. */
+  privateKey: PrivateKey
+  /** Settings; anything omitted takes the documented default (config/relay.json). */
+  config?: Partial<RelayConfig>
+  /** Called when the hub joins or leaves a room topic. */
+  onTopic?: (event: 'join' | 'leave', topic: string) => void
+}
+
+/** A running relay. */
+export interface Relay {
+  readonly node: ChatNode
+  readonly config: RelayConfig
+  /** Hub, or undefined when the hub is disabled. */
+  readonly hub?: TopicHub
+  /** Peer id as a string. */
+  peerId(): string
+  /** Full multiaddrs, each ending in `/p2p/<peerId>`. */
+  multiaddrs(): string[]
+  stop(): Promise<void>
+}
+
+/**
+ * Start a CryptoChat relay: bootstrap point, circuit relay v2 server with explicit
+ * limits, and (unless disabled) the gossipsub hub for opaque room topics.
+ */
+export async function createRelay (init: RelayInit): Promise<Relay> {
+  const config = parseRelayConfig(init.config ?? {})
+  const cr = config.circuitRelay
+  const node = await createChatNode({
+    privateKey: init.privateKey,
+    listen: config.listen,
+    announce: config.announce,
+    relayTransport: false,
+    agentVersion: 'cryptochat-relay',
+    gossip: {
+      meshDegree: config.hub.meshDegree,
+      maxMessageBytes: config.hub.maxMessageBytes,
+      maxTopicsPerPeer: config.hub.maxTopicsPerPeer,
+      decodeRpcLimits: config.rpcDecodeLimits
+    },
+    relayServer: {
+      maxInboundHopStreams: cr.maxInboundHopStreams,
+      maxOutboundStopStreams: cr.maxOutboundStopStreams,
+      reservations: {
+        maxReservations: cr.maxReservations,
+        reservationTtl: cr.reservationTtlMs,
+        applyDefaultLimit: true,
+        defaultDurationLimit: cr.durationLimitMs,
+        defaultDataLimit: BigInt(cr.dataLimitBytes)
+      }
+    },
+    connectionManager: {
+      maxConnections: config.connections.maxConnections,
+      inboundConnectionThreshold: config.connections.inboundConnectionsPerIpPerSecond,
+      maxIncomingPendingConnections: config.connections.maxIncomingPendingConnections
+    }
+  })
+  const hub = config.hub.enabled
+    ? createTopicHub(node.services.pubsub, { maxTopics: config.hub.maxTopics, onChange: init.onTopic })
+    : undefined
+  log('relay %s started', node.peerId.toString())
+
+  return {
+    node,
+    config,
+    ...(hub != null ? { hub } : {}),
+    peerId: () => node.peerId.toString(),
+    multiaddrs: () => node.getMultiaddrs().map((ma) => ma.toString()),
+    async stop () {
+      hub?.stop()
+      await node.stop()
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/** A text (or /me action) message as the UI and `--json` show it. */
+export interface ChatMessageEvent {
+  roomId: string
+  kind: 'text' | 'action'
+  text: string
+  nick: string
+  /** Fingerprint of the sender's identity key (40 hex). */
+  fingerprint: string
+  /** Sender's timestamp, ms since the Unix epoch. */
+  ts: number
+  /** Sender's per-room sequence number. */
+  seq: number
+  /** True for our own messages (echoed locally, never received back). */
+  self: boolean
+}
+
+/** A member announcing arrival or departure. */
+export interface MemberEvent {
+  roomId: string
+  event: 'join' | 'leave'
+  nick: string
+  fingerprint: string
+  ts: number
+  self: boolean
+}
+
+/** A problem worth telling the user about, that did not stop the room. */
+export interface RoomErrorEvent {
+  roomId: string
+  message: string
+  code: string
+}
+
+/** What an outsider or broken peer sent that was refused (counted, never shown as a message). */
+export interface RejectedEvent {
+  roomId: string
+  reason: string
+}
+
+/** Events of a room session. */
+export interface RoomEvents {
+  message: [ChatMessageEvent]
+  member: [MemberEvent]
+  error: [RoomErrorEvent]
+  rejected: [RejectedEvent]
+}

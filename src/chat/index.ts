@@ -1,0 +1,25 @@
+/**
+ * @packageDocumentation
+ *
+ * The chat library used by the headless client, the terminal UI and the benchmark:
+ * one libp2p node per client, joined rooms as {@link RoomSession}s that seal, publish,
+ * validate and emit events. Nothing here draws or prints.
+ *
+ * @example
+ * ```ts
+ * const client = createChatClient({ identity, rooms, nick: 'alice' })
+ * await client.start()
+ * const room = await client.joinRoom(rooms.require(roomId))
+ * room.on('message', (m) => console.log(m.nick, m.text))
+ * await room.send('hello')
+ * await client.stop()
+ * ```
+ */
+export { createChatClient, type ChatClient, type ChatClientInit, type ClientEvents, type RelayEvent } from './client.js'
+export { RoomSession, type RoomSessionInit } from './room-session.js'
+export type { ChatMessageEvent, MemberEvent, RoomErrorEvent, RejectedEvent, RoomEvents } from './events.js'
+export { RelayUnreachableError, JoinTimeoutError, SendError, ClientStateError } from './errors.js'
+export {
+  createRoom, issueInvite, acceptInvite,
+  type CreateRoomInit, type IssueInviteInit, type IssuedInvite
+} from './membership.js'

@@ -1,0 +1,107 @@
+import { DEFAULT_INVITE_TTL_MS, INVITE_ID_BYTES, MAX_INVITE_RELAYS, MAX_ROOM_NAME_BYTES, ROOM_ID_BYTES, ROOM_SECRET_BYTES } from '../constants.js'
+import { bytesToHex, equalBytes, hexToBytes, randomBytes } from '../crypto/index.js'
+import { fingerprint, type Identity } from '../identity/index.js'
+import { checkInvite, decodeInvite, encodeInvite, type Invite } from '../invite/index.js'
+import { parseRelayAddress, utf8Length } from '../protocol/index.js'
+import { InvalidRoomNameError, RoomConflictError, parseRoomId, type RoomRecord, type RoomStore } from '../room/index.js'
+
+/** Options of {@link createRoom}. */
+export interface CreateRoomInit {
+  name: string
+  relays: string[]
+  identity: Identity
+  rooms: RoomStore
+  nick?: string
+  now?: number
+}
+
+function checkRelays (relays: string[]): string[] {
+  if (relays.length === 0) throw new InvalidRoomNameError('a room needs at least one relay (--relay <multiaddr>)')
+  if (relays.length > MAX_INVITE_RELAYS) throw new InvalidRoomNameError(`at most ${MAX_INVITE_RELAYS} relays fit in an invite`)
+  return [...new Set(relays.map(parseRelayAddress))]
+}
+
+/** Create a room (random 128-bit id, 32-byte secret), store it, and return it. */
+export function createRoom (init: CreateRoomInit): RoomRecord {
+  const name = init.name.trim()
+  if (name.length === 0) throw new InvalidRoomNameError('a room name cannot be empty')
+  if (utf8Length(name) > MAX_ROOM_NAME_BYTES) throw new InvalidRoomNameError(`a room name can be at most ${MAX_ROOM_NAME_BYTES} bytes`)
+  // Control characters in a name would reach every member's terminal.
+  if (/\p{Cc}/u.test(name)) throw new InvalidRoomNameError('a room name cannot contain control characters')
+  const room: RoomRecord = {
+    roomId: bytesToHex(randomBytes(ROOM_ID_BYTES)),
+    name,
+    secret: randomBytes(ROOM_SECRET_BYTES),
+    epoch: 0,
+    relays: checkRelays(init.relays),
+    joinedAt: init.now ?? Date.now(),
+    invitedBy: init.identity.fingerprint,
+    ...(init.nick != null ? { nick: init.nick } : {})
+  }
+  init.rooms.save(room)
+  return room
+}
+
+/** Options of {@link issueInvite}. */
+export interface IssueInviteInit {
+  /** Lifetime in ms (default 7 days). */
+  ttlMs?: number
+  /** Relays to name instead of the room's own. */
+  relays?: string[]
+  now?: number
+}
+
+/** An invite code and what it says, for display. */
+export interface IssuedInvite {
+  code: string
+  inviteId: string
+  expiresAt: number
+  relays: string[]
+}
+
+/** Sign a new invite to `room` with our identity. */
+export function issueInvite (room: RoomRecord, identity: Identity, init: IssueInviteInit = {}): IssuedInvite {
+  const now = init.now ?? Date.now()
+  const relays = init.relays != null ? checkRelays(init.relays) : room.relays
+  const expiresAt = now + (init.ttlMs ?? DEFAULT_INVITE_TTL_MS)
+  const inviteId = randomBytes(INVITE_ID_BYTES)
+  const code = encodeInvite({
+    roomIdBytes: hexToBytes(room.roomId),
+    roomName: room.name,
+    epoch: room.epoch,
+    roomSecret: room.secret,
+    relays,
+    issuedAt: now,
+    expiresAt,
+    inviteId
+  }, identity.secretKey, identity.publicKey)
+  return { code, inviteId: bytesToHex(inviteId), expiresAt, relays }
+}
+
+/**
+ * Verify an invite completely (format, signature, expiry, room id) without touching the
+ * network, then store the room. Throws the invite's typed errors.
+ */
+export function acceptInvite (code: string, roomId: string, rooms: RoomStore, now = Date.now()): { room: RoomRecord, invite: Invite } {
+  const id = parseRoomId(roomId)
+  const invite = decodeInvite(code)
+  checkInvite(invite, { roomId: id, now })
+  const existing = rooms.get(id)
+  if (existing != null && (existing.epoch !== invite.epoch || !equalBytes(existing.secret, invite.roomSecret))) {
+    // Anyone can sign an invite naming any room id; never let one replace a room we hold.
+    throw new RoomConflictError(id)
+  }
+  const room: RoomRecord = {
+    roomId: id,
+    name: invite.roomName,
+    secret: invite.roomSecret,
+    epoch: invite.epoch,
+    // Relays from a newer invite are tried first; known ones are kept as fallbacks.
+    relays: [...new Set([...invite.relays, ...(existing?.relays ?? [])])].slice(0, MAX_INVITE_RELAYS),
+    joinedAt: existing?.joinedAt ?? now,
+    invitedBy: existing?.invitedBy ?? fingerprint(invite.inviter),
+    ...(existing?.nick != null ? { nick: existing.nick } : {})
+  }
+  rooms.save(room)
+  return { room, invite }
+}

@@ -1,0 +1,65 @@
+import { gossipsub, StrictNoSign, type GossipsubOpts } from '@libp2p/gossipsub'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { CLIENT_RPC_DECODE_LIMITS, GOSSIP_HEARTBEAT_MS, MAX_ENVELOPE_BYTES, RELAY_APP_SCORE } from '../constants.js'
+
+/** Gossipsub settings a node's role adds to the shared ones. */
+export interface GossipInit {
+  /** Peer ids (strings) of relays: boosted so garbage they forward cannot get them graylisted. */
+  relayPeerIds?: Set<string>
+  /** Mesh degree (D); Dlo/Dhi follow. A hub wants every member in its mesh. */
+  meshDegree?: number
+  /** Largest accepted message data, bytes. */
+  maxMessageBytes?: number
+  /** RPC decode limits. */
+  decodeRpcLimits?: GossipsubOpts['decodeRpcLimits']
+  /** Bound on a peer's subscriptions (in topics). */
+  maxTopicsPerPeer?: number
+}
+
+/**
+ * Gossipsub settings shared by clients, the relay hub and the benchmark, so all of them
+ * run the same protocol:
+ * - `StrictNoSign` and a content-hash message id: the network sees no sender identity;
+ *   the sender is proven only by the signature inside the ciphertext.
+ * - `runOnLimitedConnection`: relayed (circuit) connections carry the room too.
+ * - No IP colocation penalty: many members behind one NAT (or one relay) are normal.
+ */
+export function gossipOptions (init: GossipInit = {}): Partial<GossipsubOpts> {
+  const relays = init.relayPeerIds ?? new Set<string>()
+  const D = init.meshDegree ?? 6
+  return {
+    globalSignaturePolicy: StrictNoSign,
+    msgIdFn: (msg) => sha256(msg.data),
+    emitSelf: false,
+    fallbackToFloodsub: false,
+    runOnLimitedConnection: true,
+    allowPublishToZeroTopicPeers: false,
+    heartbeatInterval: GOSSIP_HEARTBEAT_MS,
+    maxInboundDataLength: init.maxMessageBytes ?? MAX_ENVELOPE_BYTES,
+    decodeRpcLimits: init.decodeRpcLimits ?? CLIENT_RPC_DECODE_LIMITS,
+    // gossipsub charges ~1 KiB per tracked topic; see its maxTopicBytesPerPeer docs.
+    maxTopicBytesPerPeer: (init.maxTopicsPerPeer ?? 64) * 1024,
+    D,
+    Dlo: Math.max(1, Math.min(D, Math.floor(D * 2 / 3))),
+    Dhi: D * 2,
+    Dout: Math.min(2, Math.floor(D / 2)),
+    doPX: false,
+    scoreParams: {
+      IPColocationFactorWeight: 0,
+      appSpecificScore: (peerId: string) => relays.has(peerId) ? RELAY_APP_SCORE : 0
+    }
+  }
+}
+
+/** The gossipsub service factory with CryptoChat's settings. */
+export function gossipService (init: GossipInit = {}): ReturnType<typeof gossipsub> {
+  return gossipsub(gossipOptions(init))
+}
+
+/**
+ * Peer ids (strings) in our gossipsub mesh for `topic`. The implementation has this;
+ * the published `GossipSub` interface does not declare it.
+ */
+export function meshPeers (pubsub: unknown, topic: string): string[] {
+  return (pubsub as { getMeshPeers(topic: string): string[] }).getMeshPeers(topic)
+}

@@ -1,0 +1,14 @@
+/**
+ * @packageDocumentation
+ *
+ * The libp2p node factory shared by the client, the relay and the benchmark, and the
+ * gossipsub settings every CryptoChat node uses.
+ *
+ * @example
+ * ```ts
+ * const node = await createChatNode({ gossip: { relayPeerIds } })
+ * node.services.pubsub.subscribe(topic)
+ * ```
+ */
+export { createChatNode, type ChatNode, type ChatNodeInit, type ChatServices } from './node.js'
+export { gossipOptions, gossipService, meshPeers, type GossipInit } from './gossip.js'

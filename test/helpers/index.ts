@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { EventEmitter } from 'node:events'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { createRelay, type Relay, type RelayConfig } from '../../relay-node/index.js'
+import { loadOrCreateIdentity, type Identity } from '../../src/identity/index.js'
+import { createRoomStore, type RoomStore } from '../../src/room/index.js'
+
+/** A fresh private temp directory; remove with {@link removeDir}. */
+export function tempDir (prefix = 'cryptochat-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+export function removeDir (dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}
+
+/** An in-process relay on loopback with an ephemeral port; its loopback address for invites. */
+export async function startTestRelay (config: Partial<RelayConfig> = {}): Promise<{ relay: Relay, addr: string }> {
+  const relay = await createRelay({
+    privateKey: await generateKeyPair('Ed25519'),
+    config: { listen: ['/ip4/127.0.0.1/tcp/0'], ...config }
+  })
+  const addr = relay.multiaddrs().find((a) => a.startsWith('/ip4/127.0.0.1/'))
+  if (addr == null) throw new Error('relay has no loopback address')
+  return { relay, addr }
+}
+
+/** A user on this machine: data directory, identity and room store. */
+export interface TestUser {
+  name: string
+  dataDir: string
+  identity: Identity
+  rooms: RoomStore
+}
+
+export function makeUser (name: string, dataDir = tempDir(`cryptochat-${name}-`)): TestUser {
+  const { identity } = loadOrCreateIdentity(dataDir)
+  return { name, dataDir, identity, rooms: createRoomStore(dataDir) }
+}
+
+/** Resolve when `condition()` holds, checking every 20 ms; reject after `timeoutMs`. */
+export async function waitFor (condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/** Collect every emission of `event` into an array (for later assertions). */
+export function collect<T> (emitter: EventEmitter<any>, event: string): T[] {
+  const items: T[] = []
+  emitter.on(event, (item: T) => items.push(item))
+  return items
+}
