@@ -1,0 +1,60 @@
+/**
+ * Exit codes of `cryptochat` and `cryptochat-relay`, and which error (by `.name`) maps
+ * to which. Errors are thrown deep with a stable `.name`; only the CLI turns them into
+ * text and an exit code. Documented in the README.
+ */
+export const ExitCode = {
+  OK: 0,
+  INTERNAL: 1,
+  USAGE: 2,
+  STORAGE: 3,
+  ROOM: 4,
+  NETWORK: 5,
+  CONFIG: 6,
+  INVITE_NOT_AN_INVITE: 10,
+  INVITE_CORRUPTED: 11,
+  INVITE_BAD_SIGNATURE: 12,
+  INVITE_EXPIRED: 13,
+  INVITE_WRONG_ROOM: 14,
+  INVITE_UNSUPPORTED_VERSION: 15
+} as const
+
+/** Exit code of each user-visible error class, by its `.name`. */
+export const EXIT_CODE_BY_ERROR: Record<string, number> = {
+  UsageError: ExitCode.USAGE,
+  InvalidDurationError: ExitCode.USAGE,
+  InvalidRelayAddressError: ExitCode.USAGE,
+  InvalidRoomNameError: ExitCode.USAGE,
+  InvalidNickError: ExitCode.USAGE,
+  InvalidListenAddressError: ExitCode.USAGE,
+  MessageTooLargeError: ExitCode.USAGE,
+  InsecurePermissionsError: ExitCode.STORAGE,
+  CorruptFileError: ExitCode.STORAGE,
+  DataDirError: ExitCode.STORAGE,
+  IdentityFileError: ExitCode.STORAGE,
+  InvalidRoomIdError: ExitCode.ROOM,
+  UnknownRoomError: ExitCode.ROOM,
+  RoomConflictError: ExitCode.ROOM,
+  RelayUnreachableError: ExitCode.NETWORK,
+  JoinTimeoutError: ExitCode.NETWORK,
+  ListenError: ExitCode.NETWORK,
+  RelayConfigError: ExitCode.CONFIG,
+  NotAnInviteError: ExitCode.INVITE_NOT_AN_INVITE,
+  InviteCorruptedError: ExitCode.INVITE_CORRUPTED,
+  InviteSignatureError: ExitCode.INVITE_BAD_SIGNATURE,
+  InviteExpiredError: ExitCode.INVITE_EXPIRED,
+  InviteRoomMismatchError: ExitCode.INVITE_WRONG_ROOM,
+  InviteVersionError: ExitCode.INVITE_UNSUPPORTED_VERSION
+}
+
+/** The exit code for an error; unknown errors are internal (1). */
+export function exitCodeFor (err: unknown): number {
+  const name = (err as { name?: unknown } | null)?.name
+  return typeof name === 'string' ? EXIT_CODE_BY_ERROR[name] ?? ExitCode.INTERNAL : ExitCode.INTERNAL
+}
+
+/** Whether an error is one we expect users to meet (shown without a stack trace). */
+export function isUserError (err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name
+  return typeof name === 'string' && name in EXIT_CODE_BY_ERROR
+}

@@ -1,0 +1,45 @@
+import { createInterface } from 'node:readline'
+import type { Readable } from 'node:stream'
+import type { ChatClient, RoomSession } from '../chat/index.js'
+import type { CommandContext } from './context.js'
+import type { Output } from './output.js'
+
+/**
+ * Headless mode (`--json`): every stdin line is sent as a text message; stdout carries
+ * one JSON event per line (schema in the README). EOF leaves the room. Text is passed
+ * through exactly as sent: a bot may need it; sanitising is the display's job.
+ */
+export async function runHeadless (client: ChatClient, session: RoomSession, ctx: CommandContext, output: Output, input: Readable): Promise<void> {
+  session.on('message', (m) => { output.json({ type: 'message', ...m }) })
+  session.on('member', (m) => { output.json({ type: 'member', ...m }) })
+  session.on('error', (e) => { output.json({ type: 'error', ...e }) })
+  client.on('relay', (r) => { output.json({ type: 'relay', ...r }) })
+
+  output.json({
+    type: 'ready',
+    roomId: session.roomId,
+    name: session.name,
+    nick: session.nick,
+    fingerprint: ctx.identity.fingerprint,
+    peerId: client.peerId,
+    topic: session.topic
+  })
+
+  // Lines are sent one after another, in order; EOF waits for the last one.
+  let queue = Promise.resolve()
+  const lines = createInterface({ input, crlfDelay: Infinity, terminal: false })
+  lines.on('line', (line) => {
+    if (line.length === 0) return
+    queue = queue.then(async () => {
+      try {
+        await session.send(line)
+      } catch (err: any) {
+        output.json({ type: 'error', roomId: session.roomId, message: err.message, code: err.name })
+      }
+    })
+  })
+  await new Promise<void>((resolve) => lines.once('close', resolve))
+  await queue
+  await client.leaveRoom(session.roomId)
+  output.json({ type: 'left', roomId: session.roomId })
+}

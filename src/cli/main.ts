@@ -1,0 +1,65 @@
+import { Command, Option } from 'commander'
+import { createCommand } from './commands/create.js'
+import { idCommand } from './commands/id.js'
+import { inviteCommand } from './commands/invite.js'
+import { joinCommand } from './commands/join.js'
+import { roomsCommand } from './commands/rooms.js'
+import { processOutput, type Output } from './output.js'
+import { runProgram } from './run.js'
+import { VERSION } from './version.js'
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
+
+/** Options every subcommand takes, so they can be given after the subcommand name too. */
+function common (cmd: Command): Command {
+  return cmd
+    .option('--data-dir <dir>', 'data directory (default: $CRYPTOCHAT_HOME, else the platform data dir)')
+    .option('--json', 'machine-readable JSON output')
+}
+
+/** Build the `cryptochat` command line. */
+export function buildProgram (output: Output): Command {
+  const program = new Command('cryptochat')
+    .description('Peer-to-peer, end-to-end encrypted group chat for the terminal')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+  common(program)
+
+  common(program.command('id'))
+    .description('print your identity fingerprint (creating your identity on first use)')
+    .action((_opts, cmd: Command) => { idCommand(cmd.optsWithGlobals(), output) })
+
+  common(program.command('create'))
+    .description('create a room and print its id and an invite')
+    .argument('<name>', 'room display name (shared with members only, encrypted)')
+    .addOption(new Option('--relay <multiaddr>', 'relay address ending in /p2p/<id> (repeatable)').argParser(collect).makeOptionMandatory())
+    .option('--expires <duration>', 'invite lifetime, e.g. 30s, 10m, 12h, 7d (default 7d)')
+    .option('--nick <name>', 'your nick in this room')
+    .action((name: string, _opts, cmd: Command) => { createCommand(name, cmd.optsWithGlobals(), output) })
+
+  common(program.command('invite'))
+    .description('print a new invite for a room you are in')
+    .argument('<roomId>', 'room id')
+    .option('--expires <duration>', 'invite lifetime, e.g. 30s, 10m, 12h, 7d (default 7d)')
+    .action((roomId: string, _opts, cmd: Command) => { inviteCommand(roomId, cmd.optsWithGlobals(), output) })
+
+  common(program.command('rooms'))
+    .description('list the rooms you are in')
+    .action((_opts, cmd: Command) => { roomsCommand(cmd.optsWithGlobals(), output) })
+
+  common(program.command('join'))
+    .description('join a room (with --invite the first time) and chat')
+    .argument('<roomId>', 'room id')
+    .option('--invite <code>', 'invite code (needed the first time)')
+    .option('--nick <name>', 'your nick in this room (remembered)')
+    .action(async (roomId: string, _opts, cmd: Command) => {
+      program.setOptionValue('__exitCode', await joinCommand(roomId, cmd.optsWithGlobals(), output))
+    })
+
+  return program
+}
+
+/** Entry point of `cryptochat`; resolves with the process exit code. */
+export async function main (argv: string[], output: Output = processOutput): Promise<number> {
+  return await runProgram(buildProgram(output), argv, output, 'cryptochat')
+}
