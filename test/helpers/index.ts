@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { EventEmitter } from 'node:events'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
 import { createRelay, type Relay, type RelayConfig } from '../../relay-node/index.js'
 import { loadOrCreateIdentity, type Identity } from '../../src/identity/index.js'
 import { createRoomStore, type RoomStore } from '../../src/room/index.js'
@@ -17,14 +18,15 @@ export function removeDir (dir: string): void {
 }
 
 /** An in-process relay on loopback with an ephemeral port; its loopback address for invites. */
-export async function startTestRelay (config: Partial<RelayConfig> = {}): Promise<{ relay: Relay, addr: string }> {
+export async function startTestRelay (config: Partial<RelayConfig> = {}, privateKey?: PrivateKey): Promise<{ relay: Relay, addr: string, privateKey: PrivateKey }> {
+  const key = privateKey ?? await generateKeyPair('Ed25519')
   const relay = await createRelay({
-    privateKey: await generateKeyPair('Ed25519'),
+    privateKey: key,
     config: { listen: ['/ip4/127.0.0.1/tcp/0'], ...config }
   })
   const addr = relay.multiaddrs().find((a) => a.startsWith('/ip4/127.0.0.1/'))
   if (addr == null) throw new Error('relay has no loopback address')
-  return { relay, addr }
+  return { relay, addr, privateKey: key }
 }
 
 /** A user on this machine: data directory, identity and room store. */

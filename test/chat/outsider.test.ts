@@ -1,0 +1,93 @@
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { createChatClient, createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RejectedEvent, type RoomSession } from '../../src/chat/index.js'
+import { hexToBytes, concatBytes } from '../../src/crypto/index.js'
+import { MessageKind, sealMessage } from '../../src/protocol/index.js'
+import type { RoomRecord } from '../../src/room/index.js'
+import type { Relay } from '../../relay-node/index.js'
+import { startTestRelay, makeUser, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
+import { startOutsider, containsBytes, withUnknownField, type Outsider } from '../helpers/outsider.js'
+
+const enc = new TextEncoder()
+
+describe('a non-member on the room topic', () => {
+  let relay: Relay
+  let relayAddr: string
+  let room: RoomRecord
+  let outsider: Outsider
+  const users: TestUser[] = []
+  const clients: ChatClient[] = []
+  const sessions: RoomSession[] = []
+  let bobInbox: ChatMessageEvent[]
+  let bobRejected: RejectedEvent[]
+  const secretText = `the launch code is ${randomBytes(8).toString('hex')}`
+  const aliceNick = `alice-${randomBytes(4).toString('hex')}`
+
+  before(async () => {
+    ({ relay, addr: relayAddr } = await startTestRelay())
+    users.push(makeUser('alice'), makeUser('bob'))
+    const [alice, bob] = users as [TestUser, TestUser]
+    room = createRoom({ name: 'secret-project-room', relays: [relayAddr], identity: alice.identity, rooms: alice.rooms })
+    acceptInvite(issueInvite(room, alice.identity).code, room.roomId, bob.rooms)
+    for (const [user, nick] of [[alice, aliceNick], [bob, 'bob']] as const) {
+      const client = createChatClient({ identity: user.identity, rooms: user.rooms, nick })
+      await client.start()
+      clients.push(client)
+      sessions.push(await client.joinRoom(user.rooms.require(room.roomId)))
+    }
+    bobInbox = collect(sessions[1] as RoomSession, 'message')
+    bobRejected = collect(sessions[1] as RoomSession, 'rejected')
+    outsider = await startOutsider(relayAddr, (sessions[0] as RoomSession).topic)
+  })
+
+  after(async () => {
+    await outsider?.stop()
+    await Promise.all(clients.map(async (c) => { await c.stop() }))
+    await relay?.stop()
+    users.forEach((u) => { removeDir(u.dataDir) })
+  })
+
+  it('receives only ciphertext: no plaintext, nick, room id, name or identity in any byte', async () => {
+    const [alice] = users as [TestUser]
+    await (sessions[0] as RoomSession).send(secretText)
+    await waitFor(() => bobInbox.some((m) => m.text === secretText), 10_000, 'bob to receive the message')
+    await waitFor(() => outsider.messages.length >= 1, 10_000, 'the outsider to receive the envelope')
+    const all = concatBytes(...outsider.rpcBytes)
+    assert.ok(all.length > 0)
+    const forbidden: Array<[string, Uint8Array]> = [
+      ['plaintext', enc.encode(secretText)],
+      ['nick', enc.encode(aliceNick)],
+      ['room id (text)', enc.encode(room.roomId)],
+      ['room id (bytes)', hexToBytes(room.roomId)],
+      ['room name', enc.encode(room.name)],
+      ['room secret', room.secret],
+      ['sender identity key', alice.identity.publicKey],
+      ['sender fingerprint', enc.encode(alice.identity.fingerprint)]
+    ]
+    for (const [what, bytes] of forbidden) assert.equal(containsBytes(all, bytes), false, `${what} leaked to a non-member`)
+  })
+
+  it('what it publishes (garbage, altered replays, wrong-key envelopes) never reaches a member', async () => {
+    const [alice] = users as [TestUser]
+    const inboxBefore = bobInbox.length
+    const rejectedBefore = bobRejected.length
+    const captured = outsider.messages[0] as Uint8Array
+    const wrongKey = sealMessage({
+      roomId: hexToBytes(room.roomId),
+      epoch: 0,
+      key: randomBytes(32),
+      senderSecretKey: alice.identity.secretKey,
+      senderPublicKey: alice.identity.publicKey
+    }, { seq: 99n, timestamp: BigInt(Date.now()), kind: MessageKind.TEXT, nick: 'x', body: 'injected' })
+    const attacks = [randomBytes(200), withUnknownField(captured), wrongKey, captured.subarray(0, captured.length - 1), new Uint8Array([0x08, 0x01])]
+    for (const data of attacks) await outsider.publish(data)
+    await waitFor(() => bobRejected.length - rejectedBefore >= attacks.length, 10_000, 'bob to refuse every injected message')
+    // A genuine message sent after the attacks arrives: the relay was not cut off.
+    await (sessions[0] as RoomSession).send('still here')
+    await waitFor(() => bobInbox.some((m) => m.text === 'still here'), 10_000, 'a genuine message after the attacks')
+    const newMessages = bobInbox.slice(inboxBefore).map((m) => m.text)
+    assert.deepEqual(newMessages, ['still here'])
+    assert.equal(bobInbox.filter((m) => m.text === secretText).length, 1, 'the replayed message is shown once')
+  })
+})
