@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander'
 import { createCommand } from './commands/create.js'
+import { demoCommand } from './commands/demo.js'
 import { idCommand } from './commands/id.js'
 import { inviteCommand } from './commands/invite.js'
 import { joinCommand } from './commands/join.js'
@@ -54,6 +55,13 @@ export function buildProgram (output: Output): Command {
     .option('--nick <name>', 'your nick in this room (remembered)')
     .action(async (roomId: string, _opts, cmd: Command) => {
       program.setOptionValue('__exitCode', await joinCommand(roomId, cmd.optsWithGlobals(), output))
+    })
+
+  program.command('demo')
+    .description('start a local relay and a demo room with a scripted peer, and chat in it')
+    .option('--nick <name>', 'your nick in the demo')
+    .action(async (opts: { nick?: string }) => {
+      program.setOptionValue('__exitCode', await demoCommand(opts, output))
     })
 
   return program
