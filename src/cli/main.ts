@@ -69,5 +69,7 @@ export function buildProgram (output: Output): Command {
 
 /** Entry point of `cryptochat`; resolves with the process exit code. */
 export async function main (argv: string[], output: Output = processOutput): Promise<number> {
+  // A reader that goes away (`cryptochat ... | head`) is not an error worth a message.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0) })
   return await runProgram(buildProgram(output), argv, output, 'cryptochat')
 }
