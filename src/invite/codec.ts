@@ -3,7 +3,7 @@ import {
   INVITE_ID_BYTES, INVITE_PREFIX, MAX_INVITE_BYTES, MAX_INVITE_CODE_CHARS, MAX_INVITE_RELAYS,
   MAX_ROOM_NAME_BYTES, PROTOCOL_VERSION, ROOM_ID_BYTES, ROOM_SECRET_BYTES
 } from '../constants.js'
-import { bytesToHex, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, sign, verify } from '../crypto/index.js'
+import { bytesToHex, equalBytes, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, sign, verify } from '../crypto/index.js'
 import { InviteBody, SignedInvite, parseRelayAddress, utf8Length } from '../protocol/index.js'
 import { InviteCorruptedError, InviteSignatureError, InviteVersionError, NotAnInviteError } from './errors.js'
 
@@ -60,6 +60,10 @@ export function encodeInvite (fields: InviteFields, inviterSecretKey: Uint8Array
   return INVITE_PREFIX + base58btc.baseEncode(signed)
 }
 
+function startsWith (bytes: Uint8Array, prefix: Uint8Array): boolean {
+  return prefix.length <= bytes.length && equalBytes(bytes.subarray(0, prefix.length), prefix)
+}
+
 function corrupted (what: string): InviteCorruptedError {
   return new InviteCorruptedError(`this invite is damaged (${what}); copy it again in full, or ask for a new one`)
 }
@@ -91,6 +95,10 @@ export function decodeInvite (code: string): Invite {
   }
   if (signed.version !== PROTOCOL_VERSION) {
     if (signed.version === 0) throw corrupted('it has no version')
+    // Damaged or truncated bytes can decode to any "version". Only a record that is well
+    // formed (its known fields in canonical form and in order, possibly followed by fields
+    // a newer format added) is reported as a newer format rather than as damage.
+    if (!startsWith(bytes, SignedInvite.encode(signed))) throw corrupted('its record cannot be read')
     throw new InviteVersionError(signed.version)
   }
   if (signed.body.length === 0 || signed.signature.length !== SIGNATURE_BYTES) throw corrupted('its signature or body is missing')

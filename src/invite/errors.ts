@@ -25,7 +25,9 @@ export class InviteSignatureError extends Error {
 export class InviteExpiredError extends Error {
   override readonly name: string = 'InviteExpiredError'
   constructor (readonly expiresAt: number) {
-    super(`this invite expired at ${new Date(expiresAt).toISOString()}; ask a member for a new one`)
+    // A signed invite may carry any safe-integer time, beyond what Date can show.
+    const when = Number.isFinite(new Date(expiresAt).getTime()) ? new Date(expiresAt).toISOString() : `${expiresAt} ms after 1970`
+    super(`this invite expired at ${when}; ask a member for a new one`)
   }
 }
 

@@ -74,7 +74,8 @@ export class ReplayWindow {
     for (const [sender, v] of Object.entries(json as Record<string, any>)) {
       try {
         const top = BigInt(v.top)
-        const bits = BigInt('0x' + String(v.bits)) & MASK
+        // Bit 0 is `top` itself, which was accepted by definition: never trust it unset.
+        const bits = (BigInt('0x' + String(v.bits)) & MASK) | 1n
         if (top >= 1n && /^[0-9a-f]{64}$/.test(sender)) rw.senders.set(sender, { top, bits })
       } catch {}
     }

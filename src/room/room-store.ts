@@ -101,7 +101,8 @@ export function createRoomStore (dataDir: string): RoomStore {
       const dir = roomDir(dataDir, room.roomId)
       ensurePrivateDir(dir)
       writePrivateFile(join(dir, 'room.json'), JSON.stringify({
-        roomId: room.roomId,
+        // Stored normalised, as get() requires (the directory name already is).
+        roomId: parseRoomId(room.roomId),
         name: room.name,
         secret: toString(room.secret, 'base64'),
         epoch: room.epoch,

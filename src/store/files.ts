@@ -60,6 +60,7 @@ export function fileExists (path: string): boolean {
  */
 export function readPrivateFile (path: string, maxBytes: number): Buffer {
   const st = statSync(path)
+  if (!st.isFile()) throw new CorruptFileError(path, 'it is not a regular file')
   if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) throw new InsecurePermissionsError(path, st.mode)
   if (st.size > maxBytes) throw new CorruptFileError(path, `larger than ${maxBytes} bytes`)
   return readFileSync(path)
