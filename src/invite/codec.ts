@@ -4,7 +4,7 @@ import {
   MAX_ROOM_NAME_BYTES, PROTOCOL_VERSION, ROOM_ID_BYTES, ROOM_SECRET_BYTES
 } from '../constants.js'
 import { bytesToHex, equalBytes, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, sign, verify } from '../crypto/index.js'
-import { InviteBody, SignedInvite, parseRelayAddress, utf8Length } from '../protocol/index.js'
+import { InviteBody, SignedInvite, parseRelayAddress, utf8Length, wire } from '../protocol/index.js'
 import { InviteCorruptedError, InviteSignatureError, InviteVersionError, NotAnInviteError } from './errors.js'
 
 const INVITE_DOMAIN = `cryptochat/${PROTOCOL_VERSION}/invite`
@@ -35,10 +35,6 @@ export interface InviteFields {
   issuedAt: number
   expiresAt: number
   inviteId: Uint8Array
-}
-
-function wire (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return bytes as Uint8Array<ArrayBuffer>
 }
 
 /** Sign and encode an invite as text: `cc1` followed by base58btc of the signed record. */

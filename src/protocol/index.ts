@@ -25,3 +25,4 @@ export {
   UnknownEpochError, MessageTooLargeError
 } from './errors.js'
 export { parseRelayAddress, InvalidRelayAddressError } from './relay-address.js'
+export { wire } from './wire.js'

@@ -1,16 +1,12 @@
 import { PROTOCOL_VERSION } from '../constants.js'
 import { concatBytes, open, seal, sign, verify, DecryptionError } from '../crypto/index.js'
 import { decodeEnvelope, encodeEnvelope } from './envelope.js'
+import { wire } from './wire.js'
 import { ForgedMessageError, MalformedEnvelopeError, UnknownEpochError } from './errors.js'
 import { ChatMessage, MessageKind, SignedMessage, decodeChatMessage, decodeSignedMessage } from './message.js'
 
 const MESSAGE_DOMAIN = `cryptochat/${PROTOCOL_VERSION}/message`
 const AAD_LABEL = new TextEncoder().encode(`cryptochat/${PROTOCOL_VERSION}/envelope`)
-
-/** protons' generated types ask for ArrayBuffer-backed arrays; ours always are. */
-function wire (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return bytes as Uint8Array<ArrayBuffer>
-}
 
 function u32be (n: number): Uint8Array {
   const out = new Uint8Array(4)
