@@ -25,8 +25,10 @@ export const relayConfigSchema = z.strictObject({
     maxTopicsPerPeer: positive.default(16),
     /** Gossipsub mesh degree of the hub: members it forwards each message to eagerly. */
     meshDegree: positive.max(1000).default(64),
-    /** Largest message forwarded, bytes. */
-    maxMessageBytes: positive.max(1 << 20).default(MAX_ENVELOPE_BYTES)
+    /** Largest room message (envelope) forwarded, bytes; larger ones are dropped. */
+    maxMessageBytes: positive.max(MAX_ENVELOPE_BYTES).default(MAX_ENVELOPE_BYTES),
+    /** Largest gossipsub RPC frame read from a peer (a frame batches messages and control data). */
+    maxFrameBytes: positive.max(16 * 1024 * 1024).default(1024 * 1024)
   }).prefault({}),
   circuitRelay: z.strictObject({
     maxReservations: positive.default(256),
@@ -57,6 +59,9 @@ export const relayConfigSchema = z.strictObject({
 
 /** Fully resolved relay settings. */
 export type RelayConfig = z.infer<typeof relayConfigSchema>
+
+/** Relay settings as given (in a file or by code): every key optional. */
+export type RelayConfigInput = z.input<typeof relayConfigSchema>
 
 /** Validate a parsed config object; errors name the offending setting. */
 export function parseRelayConfig (raw: unknown, source = 'config'): RelayConfig {

@@ -1,6 +1,7 @@
 import { logger } from '@libp2p/logger'
-import type { GossipSub } from '@libp2p/gossipsub'
+import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import { TOPIC_PATTERN } from '../src/constants.js'
+import { decodeEnvelope } from '../src/protocol/index.js'
 
 const log = logger('cryptochat:relay:hub')
 
@@ -8,6 +9,8 @@ const log = logger('cryptochat:relay:hub')
 export interface TopicHubInit {
   /** Most topics joined at once. */
   maxTopics: number
+  /** Largest envelope forwarded, bytes. */
+  maxMessageBytes: number
   /** Called when the hub joins or leaves a topic. */
   onChange?: (event: 'join' | 'leave', topic: string) => void
 }
@@ -16,7 +19,9 @@ export interface TopicHubInit {
 export interface TopicHub {
   /** Topics currently joined. */
   topics(): string[]
-  /** Re-check every joined topic and leave those no peer is subscribed to any more. */
+  /** Topics peers asked for that did not fit under `maxTopics` (retried as room frees up). */
+  waiting(): string[]
+  /** Leave topics no peer is subscribed to any more; join waiting ones that now fit. */
   sweep(): void
   stop(): void
 }
@@ -24,29 +29,48 @@ export interface TopicHub {
 /**
  * A hub that joins a room topic when a connected peer subscribes to it (only topics of
  * the exact form `/cryptochat/1/<64 hex>`, at most `maxTopics`), so the relay forwards
- * that room's ciphertext between members, and leaves it when no peer remains. It never
- * validates content: it holds no key and can read nothing.
+ * that room's ciphertext between members, and leaves it when no peer remains.
+ *
+ * It holds no key and can read nothing; it checks only what needs no key: that a message
+ * is a well-formed envelope of bounded size (so plain garbage is dropped here rather
+ * than forwarded to every member).
  */
 export function createTopicHub (pubsub: GossipSub, init: TopicHubInit): TopicHub {
   const joined = new Set<string>()
+  const waiting = new Set<string>()
+
+  const checkEnvelope = (_peer: unknown, msg: { data: Uint8Array }): TopicValidatorResult => {
+    if (msg.data.length > init.maxMessageBytes) return TopicValidatorResult.Reject
+    try {
+      decodeEnvelope(msg.data)
+      return TopicValidatorResult.Accept
+    } catch {
+      return TopicValidatorResult.Reject
+    }
+  }
 
   const join = (topic: string): void => {
     if (joined.has(topic) || !TOPIC_PATTERN.test(topic)) return
     if (joined.size >= init.maxTopics) {
-      log('topic limit %d reached, not joining', init.maxTopics)
+      if (!waiting.has(topic)) log('topic limit %d reached, %s waits', init.maxTopics, topic)
+      waiting.add(topic)
       return
     }
+    waiting.delete(topic)
     joined.add(topic)
+    pubsub.topicValidators.set(topic, checkEnvelope)
     pubsub.subscribe(topic)
     log('joined %s', topic)
     init.onChange?.('join', topic)
   }
 
   const leaveIfEmpty = (topic: string): void => {
-    if (!joined.has(topic)) return
     if (pubsub.getSubscribers(topic).length > 0) return
+    if (waiting.delete(topic)) return
+    if (!joined.has(topic)) return
     joined.delete(topic)
     pubsub.unsubscribe(topic)
+    pubsub.topicValidators.delete(topic)
     log('left %s', topic)
     init.onChange?.('leave', topic)
   }
@@ -59,11 +83,15 @@ export function createTopicHub (pubsub: GossipSub, init: TopicHubInit): TopicHub
   }
 
   const sweep = (): void => {
-    for (const topic of [...joined]) leaveIfEmpty(topic)
+    for (const topic of [...joined, ...waiting]) leaveIfEmpty(topic)
+    for (const topic of [...waiting]) {
+      if (joined.size >= init.maxTopics) break
+      join(topic)
+    }
   }
 
   // A peer that disconnects sends no unsubscribe; gossipsub forgets its topics when the
-  // connection closes, so re-check on every heartbeat (cheap: one lookup per topic).
+  // connection closes, so re-check on every heartbeat (one lookup per topic).
   const onHeartbeat = (): void => { sweep() }
 
   pubsub.addEventListener('subscription-change', onSubscriptionChange as any)
@@ -71,6 +99,7 @@ export function createTopicHub (pubsub: GossipSub, init: TopicHubInit): TopicHub
 
   return {
     topics: () => [...joined],
+    waiting: () => [...waiting],
     sweep,
     stop () {
       pubsub.removeEventListener('subscription-change', onSubscriptionChange as any)

@@ -14,5 +14,5 @@
  */
 export { createRelay, type Relay, type RelayInit } from './relay.js'
 export { loadOrCreateRelayKey, RELAY_KEY_FILE } from './key.js'
-export { parseRelayConfig, loadRelayConfig, relayConfigSchema, RelayConfigError, type RelayConfig } from './config.js'
+export { parseRelayConfig, loadRelayConfig, relayConfigSchema, RelayConfigError, type RelayConfig, type RelayConfigInput } from './config.js'
 export { createTopicHub, type TopicHub, type TopicHubInit } from './hub.js'

@@ -1,7 +1,7 @@
 import type { PrivateKey } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { createChatNode, type ChatNode } from '../src/net/index.js'
-import { parseRelayConfig, type RelayConfig } from './config.js'
+import { parseRelayConfig, type RelayConfig, type RelayConfigInput } from './config.js'
 import { createTopicHub, type TopicHub } from './hub.js'
 
 const log = logger('cryptochat:relay')
@@ -11,7 +11,7 @@ export interface RelayInit {
   /** The relay's persistent libp2p key. */
   privateKey: PrivateKey
   /** Settings; anything omitted takes the documented default (config/relay.json). */
-  config?: Partial<RelayConfig>
+  config?: RelayConfigInput
   /** Called when the hub joins or leaves a room topic. */
   onTopic?: (event: 'join' | 'leave', topic: string) => void
 }
@@ -44,7 +44,7 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
     agentVersion: 'cryptochat-relay',
     gossip: {
       meshDegree: config.hub.meshDegree,
-      maxMessageBytes: config.hub.maxMessageBytes,
+      maxFrameBytes: config.hub.maxFrameBytes,
       maxTopicsPerPeer: config.hub.maxTopicsPerPeer,
       decodeRpcLimits: config.rpcDecodeLimits
     },
@@ -66,7 +66,7 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
     }
   })
   const hub = config.hub.enabled
-    ? createTopicHub(node.services.pubsub, { maxTopics: config.hub.maxTopics, onChange: init.onTopic })
+    ? createTopicHub(node.services.pubsub, { maxTopics: config.hub.maxTopics, maxMessageBytes: config.hub.maxMessageBytes, onChange: init.onTopic })
     : undefined
   log('relay %s started', node.peerId.toString())
 

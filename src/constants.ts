@@ -65,15 +65,48 @@ export const NONCE_BYTES = 24
 /** Size of each sender's replay window: sequence numbers more than this far behind the newest are refused. */
 export const REPLAY_WINDOW = 1024
 
-/** Most senders tracked per room in the replay state (oldest activity evicted first). */
+/**
+ * Most senders tracked per room in the replay state. A sender is forgotten only when
+ * its newest message is older than {@link MESSAGE_MAX_AGE_MS}, so that forgetting it
+ * cannot re-open its old messages to replay; when none is that old, new senders wait.
+ */
 export const MAX_TRACKED_SENDERS = 10_000
+
+/** Live messages older than this (by the sender's clock) are refused as stale. */
+export const MESSAGE_MAX_AGE_MS = 24 * 60 * 60 * 1000
+
+/** Live messages dated further in the future than this are refused. */
+export const MESSAGE_MAX_FUTURE_MS = 60 * 60 * 1000
+
+/**
+ * A member refuses live messages dated before it joined the room (less this much clock
+ * skew): a newcomer's empty replay window must not let old captured envelopes in.
+ */
+export const JOIN_SKEW_MS = 10 * 60 * 1000
+
+/** How long accepted-message replay state may wait before it is written (batched). */
+export const REPLAY_FLUSH_MS = 50
 
 /** Default nick when none is given. */
 export const DEFAULT_NICK = 'anon'
 
+/**
+ * Most topics a client tracks for one peer. A hub relay announces every topic it follows
+ * to every peer, so this must cover the largest `hub.maxTopics` a relay may run with;
+ * below it, a client stops seeing the relay in its own room (measured in review).
+ */
+export const CLIENT_MAX_TOPICS_PER_PEER = 4096
+
+/**
+ * Largest gossipsub RPC frame a client accepts. A frame batches messages, control data
+ * and (at stream start) a relay's whole subscription list; each envelope inside is still
+ * bounded by {@link MAX_ENVELOPE_BYTES}.
+ */
+export const CLIENT_MAX_RPC_FRAME_BYTES = 1024 * 1024
+
 /** Gossipsub RPC decode limits used by clients (the relay's come from its config). */
 export const CLIENT_RPC_DECODE_LIMITS = {
-  maxSubscriptions: 64,
+  maxSubscriptions: CLIENT_MAX_TOPICS_PER_PEER,
   maxMessages: 256,
   maxIhaveMessageIDs: 1024,
   maxIwantMessageIDs: 1024,

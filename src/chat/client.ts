@@ -62,6 +62,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
   private readonly init: ChatClientInit
   private readonly relayIds = new Set<string>()
   private readonly sessions = new Map<string, RoomSession>()
+  private readonly releases = new Map<string, () => Promise<void>>()
   private stopped = false
 
   constructor (init: ChatClientInit) {
@@ -132,7 +133,13 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
   /** Resolve once one of `relayIds` is in our mesh for `topic`. */
   private async waitForMesh (topic: string, relayIds: string[], signal: AbortSignal): Promise<void> {
     const pubsub = this.node.services.pubsub
-    const inMesh = (): boolean => meshPeers(pubsub, topic).some((p) => relayIds.includes(p))
+    // Ready means a publish now reaches the relay: it is in our mesh for the topic (it
+    // will forward to us) and we know it subscribes to the topic (we will send to it).
+    const subscribed = (): Set<string> => new Set(pubsub.getSubscribers(topic).map((p) => p.toString()))
+    const inMesh = (): boolean => {
+      const subs = subscribed()
+      return meshPeers(pubsub, topic).some((p) => relayIds.includes(p) && subs.has(p))
+    }
     if (inMesh()) return
     await new Promise<void>((resolve, reject) => {
       const check = (): void => {
@@ -142,7 +149,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
       }
       const onAbort = (): void => {
         cleanup()
-        reject(new JoinTimeoutError('connected to the relay, but the room did not become ready in time (is the relay running with its hub enabled?)'))
+        reject(new JoinTimeoutError('connected to the relay, but it did not join the room in time (its hub may be off, or full)'))
       }
       const cleanup = (): void => {
         pubsub.removeEventListener('gossipsub:graft', check)
@@ -159,6 +166,28 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     if (this.stopped) throw new ClientStateError('client is stopped')
     const existing = this.sessions.get(room.roomId)
     if (existing != null) return existing
+    const release = await this.init.rooms.lock(room.roomId, (err) => {
+      this.sessions.get(room.roomId)?.emit('warning', { roomId: room.roomId, message: `lost the lock on this room's files: ${err.message}`, code: 'LockLostError' })
+    })
+    let session: RoomSession
+    try {
+      session = await this.openSession(room)
+    } catch (err) {
+      await release()
+      throw err
+    }
+    this.releases.set(room.roomId, release)
+    this.sessions.set(room.roomId, session)
+    try {
+      await session.send('', MessageKind.JOIN)
+    } catch (err: any) {
+      log('could not announce join: %s', err.message)
+    }
+    return session
+  }
+
+  /** Connect to the room's relays, subscribe, and wait until the room is ready. */
+  private async openSession (room: RoomRecord): Promise<RoomSession> {
     const session = new RoomSession({
       room,
       identity: this.init.identity,
@@ -175,12 +204,6 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
       session.unsubscribe()
       throw err
     }
-    this.sessions.set(room.roomId, session)
-    try {
-      await session.send('', MessageKind.JOIN)
-    } catch (err: any) {
-      log('could not announce join: %s', err.message)
-    }
     return session
   }
 
@@ -194,6 +217,8 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
       log('could not announce leave: %s', err.message)
     }
     session.unsubscribe()
+    await this.releases.get(roomId)?.().catch(() => {})
+    this.releases.delete(roomId)
   }
 
   async stop (): Promise<void> {

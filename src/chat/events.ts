@@ -24,7 +24,10 @@ export interface MemberEvent {
   self: boolean
 }
 
-/** A problem worth telling the user about, that did not stop the room. */
+/**
+ * A problem worth telling the user about, that did not stop the room. (Emitted as
+ * `warning`, not `error`: an EventEmitter throws an unhandled `error`.)
+ */
 export interface RoomErrorEvent {
   roomId: string
   message: string
@@ -41,6 +44,6 @@ export interface RejectedEvent {
 export interface RoomEvents {
   message: [ChatMessageEvent]
   member: [MemberEvent]
-  error: [RoomErrorEvent]
+  warning: [RoomErrorEvent]
   rejected: [RejectedEvent]
 }

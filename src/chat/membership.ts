@@ -93,11 +93,12 @@ export function acceptInvite (code: string, roomId: string, rooms: RoomStore, no
   }
   const room: RoomRecord = {
     roomId: id,
-    name: invite.roomName,
+    // A re-invite (anyone in the room can sign one) must not rename our room or replace
+    // the relays we already use: what we hold stays first, new relays only add fallbacks.
+    name: existing?.name ?? invite.roomName,
     secret: invite.roomSecret,
     epoch: invite.epoch,
-    // Relays from a newer invite are tried first; known ones are kept as fallbacks.
-    relays: [...new Set([...invite.relays, ...(existing?.relays ?? [])])].slice(0, MAX_INVITE_RELAYS),
+    relays: [...new Set([...(existing?.relays ?? []), ...invite.relays])].slice(0, MAX_INVITE_RELAYS),
     joinedAt: existing?.joinedAt ?? now,
     invitedBy: existing?.invitedBy ?? fingerprint(invite.inviter),
     ...(existing?.nick != null ? { nick: existing.nick } : {})

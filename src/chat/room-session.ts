@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
+import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, REPLAY_FLUSH_MS } from '../constants.js'
 import { bytesToHex, hexToBytes } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import {
-  MessageKind, checkOutgoing, epochZeroKey, openMessage, sealMessage, topicForRoom, type OpenedMessage
+  MessageKind, UnknownEpochError, checkOutgoing, epochZeroKey, openMessage, sealMessage, topicForRoom, type OpenedMessage
 } from '../protocol/index.js'
 import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
 import { SendError } from './errors.js'
@@ -19,6 +20,8 @@ export interface RoomSessionInit {
   rooms: RoomStore
   pubsub: GossipSub
   nick: string
+  /** Clock, for tests. */
+  now?: () => number
 }
 
 const KIND_TEXT: Record<string, 'text' | 'action' | undefined> = {
@@ -44,7 +47,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private readonly rooms: RoomStore
   private readonly pubsub: GossipSub
   private readonly room: RoomRecord
+  private readonly now: () => number
   private joined = false
+  private replayDirty = false
+  private replayTimer?: ReturnType<typeof setTimeout>
 
   constructor (init: RoomSessionInit) {
     super()
@@ -60,6 +66,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.rooms = init.rooms
     this.pubsub = init.pubsub
     this.state = init.rooms.loadState(this.roomId)
+    this.now = init.now ?? Date.now
   }
 
   /** Current epoch of the room (0 until rekeying exists). */
@@ -75,12 +82,21 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.joined = true
   }
 
-  /** Unsubscribe and remove the validator. */
+  /** Unsubscribe, remove the validator and write any pending replay state. */
   unsubscribe (): void {
-    if (!this.joined) return
-    this.pubsub.unsubscribe(this.topic)
-    this.pubsub.topicValidators.delete(this.topic)
-    this.joined = false
+    if (this.joined) {
+      this.pubsub.unsubscribe(this.topic)
+      this.pubsub.topicValidators.delete(this.topic)
+      this.joined = false
+    }
+    this.flushReplay()
+  }
+
+  /** Refuse (with a reason) what no honest, live message can be: see DESIGN and README. */
+  private refuse (reason: string, result: TopicValidatorResult): TopicValidatorResult {
+    this.emit('rejected', { roomId: this.roomId, reason })
+    log('refused message: %s', reason)
+    return result
   }
 
   /**
@@ -93,20 +109,49 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       msg = openMessage(this.roomIdBytes, (epoch) => this.keys.get(epoch), data)
     } catch (err: any) {
       const reason: string = err?.name ?? 'Error'
-      this.emit('rejected', { roomId: this.roomId, reason })
-      log('refused message: %s', reason)
-      return reason === 'UnknownEpochError' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject
+      return this.refuse(reason, reason === 'UnknownEpochError' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject)
     }
+    // Time bounds: a newcomer's replay window is empty, so envelopes captured before it
+    // joined must be refused by date; and a sender is only ever forgotten by the replay
+    // window once its messages are too old to be accepted at all. A wrong clock is not
+    // an attack: Ignore (drop, no penalty) rather than Reject.
+    const now = this.now()
+    const ts = Number(msg.timestamp)
+    if (ts > now + MESSAGE_MAX_FUTURE_MS) return this.refuse('FutureMessageError', TopicValidatorResult.Ignore)
+    if (ts < now - MESSAGE_MAX_AGE_MS || ts < this.room.joinedAt - JOIN_SKEW_MS) return this.refuse('StaleMessageError', TopicValidatorResult.Ignore)
     const sender = bytesToHex(msg.sender)
-    if (!this.state.replay.accept(sender, msg.seq)) {
-      this.emit('rejected', { roomId: this.roomId, reason: 'ReplayError' })
-      log('refused replay of seq %s', msg.seq)
-      return TopicValidatorResult.Reject
-    }
-    this.persistState()
+    const admission = this.state.replay.admit(sender, msg.seq, ts)
+    if (admission === 'replay') return this.refuse('ReplayError', TopicValidatorResult.Reject)
+    if (admission === 'full') return this.refuse('SenderLimitError', TopicValidatorResult.Ignore)
+    this.scheduleReplayFlush()
     // Deliver after gossipsub has taken the Accept, so forwarding is not delayed by the UI.
     queueMicrotask(() => { this.deliver(msg, sender === this.selfHex) })
     return TopicValidatorResult.Accept
+  }
+
+  /**
+   * Write the replay window soon, in one batch: rewriting it (up to MBs) synchronously for
+   * every message would cap a client at tens of messages per second. Messages accepted in
+   * the last few ms before a crash (not a clean stop) could be shown again after it.
+   */
+  private scheduleReplayFlush (): void {
+    this.replayDirty = true
+    if (this.replayTimer != null) return
+    this.replayTimer = setTimeout(() => { this.flushReplay() }, REPLAY_FLUSH_MS)
+    this.replayTimer.unref?.()
+  }
+
+  /** Write pending replay state now. */
+  flushReplay (): void {
+    if (this.replayTimer != null) clearTimeout(this.replayTimer)
+    this.replayTimer = undefined
+    if (!this.replayDirty) return
+    this.replayDirty = false
+    try {
+      this.rooms.saveReplay(this.roomId, this.state.replay)
+    } catch (err: any) {
+      this.emit('warning', { roomId: this.roomId, message: `could not save replay state: ${err.message}`, code: 'StateWriteError' })
+    }
   }
 
   private deliver (msg: OpenedMessage, self: boolean): void {
@@ -120,31 +165,28 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     }
   }
 
-  private persistState (): void {
-    try {
-      this.rooms.saveState(this.roomId, this.state)
-    } catch (err: any) {
-      this.emit('error', { roomId: this.roomId, message: `could not save room state: ${err.message}`, code: 'StateWriteError' })
-    }
-  }
-
   /**
    * Seal and publish a message. Its sequence number is reserved (and persisted) before
    * it is sent, so a number is never reused, even after a crash.
    */
   async send (body: string, kind: MessageKind = MessageKind.TEXT): Promise<ChatMessageEvent> {
     checkOutgoing(this.nick, body)
+    const key = this.keys.get(this.epoch)
+    if (key == null) throw new UnknownEpochError(this.epoch)
     const seq = this.state.nextSeq
+    // The number is reserved on disk before use; if that fails, nothing is sent: a
+    // reused number would be dropped as a replay by every receiver.
+    this.rooms.saveSequence(this.roomId, seq + 1n)
     this.state.nextSeq = seq + 1n
+    const ts = this.now()
     // Our own sequence numbers go into our replay window: an echo of our own envelope
     // (captured and re-sent by anyone) is then refused like any other replay.
-    this.state.replay.accept(this.selfHex, seq)
-    this.persistState()
-    const ts = Date.now()
+    this.state.replay.accept(this.selfHex, seq, ts)
+    this.scheduleReplayFlush()
     const bytes = sealMessage({
       roomId: this.roomIdBytes,
       epoch: this.epoch,
-      key: this.keys.get(this.epoch) as Uint8Array,
+      key,
       senderSecretKey: this.identity.secretKey,
       senderPublicKey: this.identity.publicKey
     }, { seq, timestamp: BigInt(ts), kind, nick: this.nick, body })

@@ -35,6 +35,7 @@ export const EXIT_CODE_BY_ERROR: Record<string, number> = {
   InvalidRoomIdError: ExitCode.ROOM,
   UnknownRoomError: ExitCode.ROOM,
   RoomConflictError: ExitCode.ROOM,
+  RoomBusyError: ExitCode.ROOM,
   RelayUnreachableError: ExitCode.NETWORK,
   JoinTimeoutError: ExitCode.NETWORK,
   ListenError: ExitCode.NETWORK,

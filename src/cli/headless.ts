@@ -12,7 +12,7 @@ import type { Output } from './output.js'
 export async function runHeadless (client: ChatClient, session: RoomSession, ctx: CommandContext, output: Output, input: Readable): Promise<void> {
   session.on('message', (m) => { output.json({ type: 'message', ...m }) })
   session.on('member', (m) => { output.json({ type: 'member', ...m }) })
-  session.on('error', (e) => { output.json({ type: 'error', ...e }) })
+  session.on('warning', (e) => { output.json({ type: 'error', ...e }) })
   client.on('relay', (r) => { output.json({ type: 'relay', ...r }) })
 
   output.json({

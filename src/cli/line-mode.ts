@@ -31,7 +31,7 @@ export async function runLineMode (client: ChatClient, session: RoomSession, ctx
   output.out(`Joined '${clean(session.name)}' as ${clean(session.nick)} (${shortFingerprint(ctx.identity.fingerprint)}). End-to-end encrypted. /me <action>, /quit or Ctrl-D to leave.`)
   session.on('message', (m) => { if (!m.self) output.out(formatMessage(m)) })
   session.on('member', (m) => { output.out(formatMember(m)) })
-  session.on('error', (e) => { output.err(`! ${e.message}`) })
+  session.on('warning', (e) => { output.err(`! ${e.message}`) })
   client.on('relay', (r) => { output.err(`! relay ${r.up ? 'connected' : 'disconnected'}`) })
 
   const lines = createInterface({ input, crlfDelay: Infinity })

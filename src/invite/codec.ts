@@ -112,6 +112,9 @@ export function decodeInvite (code: string): Invite {
   }
   if (body.version !== signed.version) throw corrupted('its inner and outer versions disagree')
   if (body.roomId.length !== ROOM_ID_BYTES) throw corrupted('its room id is malformed')
+  // The invite carries the room secret, from which only epoch 0's key derives. Later
+  // epochs (after a member is removed) are delivered to members, never in invites.
+  if (body.epoch !== 0) throw corrupted('it names a key epoch this version cannot use')
   if (body.roomSecret.length !== ROOM_SECRET_BYTES) throw corrupted('its room key is malformed')
   if (body.inviteId.length !== INVITE_ID_BYTES) throw corrupted('its invite id is malformed')
   if (utf8Length(body.roomName) > MAX_ROOM_NAME_BYTES) throw corrupted('its room name is too long')

@@ -1,6 +1,9 @@
 import { gossipsub, StrictNoSign, type GossipsubOpts } from '@libp2p/gossipsub'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { CLIENT_RPC_DECODE_LIMITS, GOSSIP_HEARTBEAT_MS, MAX_ENVELOPE_BYTES, RELAY_APP_SCORE } from '../constants.js'
+import { CLIENT_MAX_RPC_FRAME_BYTES, CLIENT_MAX_TOPICS_PER_PEER, CLIENT_RPC_DECODE_LIMITS, GOSSIP_HEARTBEAT_MS, RELAY_APP_SCORE } from '../constants.js'
+
+/** What gossipsub 17 charges per tracked topic of a peer, plus a topic string's length. */
+const TOPIC_ENTRY_BYTES = 1024 + 128
 
 /** Gossipsub settings a node's role adds to the shared ones. */
 export interface GossipInit {
@@ -8,8 +11,8 @@ export interface GossipInit {
   relayPeerIds?: Set<string>
   /** Mesh degree (D); Dlo/Dhi follow. A hub wants every member in its mesh. */
   meshDegree?: number
-  /** Largest accepted message data, bytes. */
-  maxMessageBytes?: number
+  /** Largest accepted RPC frame (messages, control, subscriptions), bytes. */
+  maxFrameBytes?: number
   /** RPC decode limits. */
   decodeRpcLimits?: GossipsubOpts['decodeRpcLimits']
   /** Bound on a peer's subscriptions (in topics). */
@@ -35,10 +38,9 @@ export function gossipOptions (init: GossipInit = {}): Partial<GossipsubOpts> {
     runOnLimitedConnection: true,
     allowPublishToZeroTopicPeers: false,
     heartbeatInterval: GOSSIP_HEARTBEAT_MS,
-    maxInboundDataLength: init.maxMessageBytes ?? MAX_ENVELOPE_BYTES,
+    maxInboundDataLength: init.maxFrameBytes ?? CLIENT_MAX_RPC_FRAME_BYTES,
     decodeRpcLimits: init.decodeRpcLimits ?? CLIENT_RPC_DECODE_LIMITS,
-    // gossipsub charges ~1 KiB per tracked topic; see its maxTopicBytesPerPeer docs.
-    maxTopicBytesPerPeer: (init.maxTopicsPerPeer ?? 64) * 1024,
+    maxTopicBytesPerPeer: (init.maxTopicsPerPeer ?? CLIENT_MAX_TOPICS_PER_PEER) * TOPIC_ENTRY_BYTES,
     D,
     Dlo: Math.max(1, Math.min(D, Math.floor(D * 2 / 3))),
     Dhi: D * 2,

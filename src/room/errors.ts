@@ -26,3 +26,11 @@ export class RoomConflictError extends Error {
     super(`you are already in a room ${roomId} with a different key; this invite is for another room using the same id and was refused (your room was left untouched)`)
   }
 }
+
+/** The room is open in another CryptoChat process using the same data directory. */
+export class RoomBusyError extends Error {
+  override readonly name: string = 'RoomBusyError'
+  constructor (readonly roomId: string) {
+    super(`room ${roomId} is already open in another cryptochat process using this data directory; close it first, or use another --data-dir for a second user`)
+  }
+}

@@ -5,5 +5,5 @@
  * sequence number and the persisted replay window of each room.
  */
 export { createRoomStore, parseRoomId, type RoomStore, type RoomRecord, type RoomState } from './room-store.js'
-export { ReplayWindow, type ReplayWindowJson } from './replay-window.js'
-export { InvalidRoomIdError, UnknownRoomError, InvalidRoomNameError, RoomConflictError } from './errors.js'
+export { ReplayWindow, type ReplayWindowJson, type ReplayWindowInit, type Admission } from './replay-window.js'
+export { InvalidRoomIdError, UnknownRoomError, InvalidRoomNameError, RoomConflictError, RoomBusyError } from './errors.js'

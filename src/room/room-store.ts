@@ -1,13 +1,18 @@
 import { join } from 'node:path'
 import { readdirSync } from 'node:fs'
+import lockfile from 'proper-lockfile'
 import { fromString, toString } from 'uint8arrays'
 import { ROOM_ID_PATTERN, ROOM_SECRET_BYTES } from '../constants.js'
 import { CorruptFileError, fileExists, readPrivateJson, writePrivateFile, ensurePrivateDir } from '../store/index.js'
-import { InvalidRoomIdError, UnknownRoomError } from './errors.js'
+import { InvalidRoomIdError, RoomBusyError, UnknownRoomError } from './errors.js'
 import { ReplayWindow } from './replay-window.js'
 
 const MAX_ROOM_FILE_BYTES = 64 * 1024
 const MAX_STATE_FILE_BYTES = 16 * 1024 * 1024
+const SEQUENCE_FILE = 'sequence.json'
+/** A crashed process's room lock is taken over after this long (it is refreshed while held). */
+const LOCK_STALE_MS = 15_000
+const REPLAY_FILE = 'replay.json'
 
 /** A room as kept on this machine. The secret never leaves the data directory except in invites. */
 export interface RoomRecord {
@@ -45,6 +50,16 @@ export interface RoomStore {
   save(room: RoomRecord): void
   loadState(roomId: string): RoomState
   saveState(roomId: string, state: RoomState): void
+  /** Persist our next sequence number (small, written before every send). */
+  saveSequence(roomId: string, nextSeq: bigint): void
+  /** Persist the replay window (larger, written in batches). */
+  saveReplay(roomId: string, replay: ReplayWindow): void
+  /**
+   * Hold the room for this process while it is open: two processes on one data
+   * directory would reuse sequence numbers (receivers drop them as replays) and
+   * overwrite each other's state. Throws RoomBusyError; resolves with a release function.
+   */
+  lock(roomId: string, onLost?: (err: Error) => void): Promise<() => Promise<void>>
 }
 
 function roomDir (dataDir: string, roomId: string): string {
@@ -113,22 +128,55 @@ export function createRoomStore (dataDir: string): RoomStore {
       }, null, 2) + '\n')
     },
     loadState (roomId) {
-      const path = join(roomDir(dataDir, roomId), 'state.json')
-      if (!fileExists(path)) return { nextSeq: 1n, replay: new ReplayWindow() }
-      const raw = readPrivateJson(path, MAX_STATE_FILE_BYTES) as any
-      let nextSeq: bigint
-      try {
-        nextSeq = BigInt(raw?.nextSeq)
-        if (nextSeq < 1n) throw new Error('bad')
-      } catch {
-        throw new CorruptFileError(path, 'its sequence number is missing')
-      }
-      return { nextSeq, replay: ReplayWindow.fromJSON(raw.replay) }
+      return { nextSeq: loadSequence(roomId), replay: loadReplay(roomId) }
     },
     saveState (roomId, state) {
-      writePrivateFile(join(roomDir(dataDir, roomId), 'state.json'),
-        JSON.stringify({ nextSeq: state.nextSeq.toString(), replay: state.replay.toJSON() }))
+      store.saveSequence(roomId, state.nextSeq)
+      store.saveReplay(roomId, state.replay)
+    },
+    saveSequence (roomId, nextSeq) {
+      writePrivateFile(join(roomDir(dataDir, roomId), SEQUENCE_FILE), JSON.stringify({ nextSeq: nextSeq.toString() }))
+    },
+    async lock (roomId, onLost) {
+      const dir = roomDir(dataDir, roomId)
+      ensurePrivateDir(dir)
+      try {
+        return await lockfile.lock(dir, {
+          lockfilePath: join(dir, 'open.lock'),
+          realpath: false,
+          stale: LOCK_STALE_MS,
+          onCompromised: (err) => { onLost?.(err) }
+        })
+      } catch (err: any) {
+        if (err?.code === 'ELOCKED') throw new RoomBusyError(parseRoomId(roomId))
+        throw err
+      }
+    },
+    saveReplay (roomId, replay) {
+      writePrivateFile(join(roomDir(dataDir, roomId), REPLAY_FILE), JSON.stringify({ replay: replay.toJSON() }))
     }
   }
+
+  function loadSequence (roomId: string): bigint {
+    const path = join(roomDir(dataDir, roomId), SEQUENCE_FILE)
+    if (!fileExists(path)) return 1n
+    const raw = readPrivateJson(path, MAX_ROOM_FILE_BYTES) as any
+    try {
+      const nextSeq = BigInt(raw?.nextSeq)
+      if (nextSeq < 1n) throw new Error('not positive')
+      return nextSeq
+    } catch {
+      throw new CorruptFileError(path, 'its sequence number is missing')
+    }
+  }
+
+  function loadReplay (roomId: string): ReplayWindow {
+    const path = join(roomDir(dataDir, roomId), REPLAY_FILE)
+    if (!fileExists(path)) return new ReplayWindow()
+    const raw = readPrivateJson(path, MAX_STATE_FILE_BYTES) as any
+    if (raw == null || typeof raw !== 'object') throw new CorruptFileError(path, 'not a replay state')
+    return ReplayWindow.fromJSON(raw.replay)
+  }
+
   return store
 }

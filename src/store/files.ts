@@ -42,6 +42,20 @@ export function writePrivateFile (path: string, data: string | Uint8Array): void
     rmSync(tmp, { force: true })
     throw err
   }
+  syncDir(dir)
+}
+
+/** fsync a directory, so a rename in it survives a crash (best effort: not every platform allows it). */
+function syncDir (dir: string): void {
+  let fd: number | undefined
+  try {
+    fd = openSync(dir, 'r')
+    fsyncSync(fd)
+  } catch {
+    // Windows and some filesystems refuse to open or sync a directory.
+  } finally {
+    if (fd != null) closeSync(fd)
+  }
 }
 
 /** Whether a file exists. */

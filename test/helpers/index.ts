@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { EventEmitter } from 'node:events'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
-import { createRelay, type Relay, type RelayConfig } from '../../relay-node/index.js'
+import { createRelay, type Relay, type RelayConfigInput } from '../../relay-node/index.js'
 import { loadOrCreateIdentity, type Identity } from '../../src/identity/index.js'
 import { createRoomStore, type RoomStore } from '../../src/room/index.js'
 
@@ -18,7 +18,7 @@ export function removeDir (dir: string): void {
 }
 
 /** An in-process relay on loopback with an ephemeral port; its loopback address for invites. */
-export async function startTestRelay (config: Partial<RelayConfig> = {}, privateKey?: PrivateKey): Promise<{ relay: Relay, addr: string, privateKey: PrivateKey }> {
+export async function startTestRelay (config: RelayConfigInput = {}, privateKey?: PrivateKey): Promise<{ relay: Relay, addr: string, privateKey: PrivateKey }> {
   const key = privateKey ?? await generateKeyPair('Ed25519')
   const relay = await createRelay({
     privateKey: key,

@@ -20,8 +20,14 @@ describe('invite', () => {
   before(async () => { relays = await relayAddresses() })
 
   describe('encode / decode / check round trip', () => {
+    it('refuses a signed invite naming a key epoch other than 0 (its key is not in an invite)', () => {
+      const code = encodeInvite(inviteFields(relays, { epoch: 3 }), inviter.secretKey, inviter.publicKey)
+      const err = throwsNamed(() => decodeInvite(code), 'InviteCorruptedError')
+      assert.match(err.message, /epoch/)
+    })
+
     it('decodes every field it encoded, keeping several relays in order', () => {
-      const fields = inviteFields(relays, { epoch: 3 })
+      const fields = inviteFields(relays)
       const code = encodeInvite(fields, inviter.secretKey, inviter.publicKey)
       assert.ok(code.startsWith(INVITE_PREFIX))
       assert.match(code.slice(INVITE_PREFIX.length), /^[1-9A-HJ-NP-Za-km-z]+$/)
@@ -30,7 +36,7 @@ describe('invite', () => {
       assert.equal(invite.roomId, bytesToHex(fields.roomIdBytes))
       assert.deepEqual(invite.roomIdBytes, fields.roomIdBytes)
       assert.equal(invite.roomName, 'Book club 📚')
-      assert.equal(invite.epoch, 3)
+      assert.equal(invite.epoch, 0)
       assert.deepEqual(invite.roomSecret, fields.roomSecret)
       assert.deepEqual(invite.relays, relays)
       assert.equal(invite.relays.length, 3)

@@ -33,7 +33,7 @@ describe('relay gossipsub hub', () => {
   })
 
   it('joins at most maxTopics topics', async () => {
-    const { relay, addr } = await startTestRelay({ hub: { enabled: true, maxTopics: 2, maxTopicsPerPeer: 16, meshDegree: 8, maxMessageBytes: 8192 } })
+    const { relay, addr } = await startTestRelay({ hub: { maxTopics: 2 } })
     started.push(relay)
     const peer = await peerOf(addr)
     for (let i = 1; i <= 4; i++) peer.services.pubsub.subscribe(topic(i))
@@ -61,7 +61,7 @@ describe('relay gossipsub hub', () => {
   })
 
   it('runs no hub with hub.enabled false', async () => {
-    const { relay, addr } = await startTestRelay({ hub: { enabled: false, maxTopics: 2, maxTopicsPerPeer: 16, meshDegree: 8, maxMessageBytes: 8192 } })
+    const { relay, addr } = await startTestRelay({ hub: { enabled: false } })
     started.push(relay)
     const peer = await peerOf(addr)
     peer.services.pubsub.subscribe(topic(3))

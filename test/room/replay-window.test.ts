@@ -2,7 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { ReplayWindow } from '../../src/room/index.js'
-import { MAX_TRACKED_SENDERS, REPLAY_WINDOW } from '../../src/constants.js'
+import { MAX_TRACKED_SENDERS, MESSAGE_MAX_AGE_MS, REPLAY_WINDOW } from '../../src/constants.js'
 
 const W = BigInt(REPLAY_WINDOW)
 const alice = 'a'.repeat(64)
@@ -135,16 +135,35 @@ describe('room/replay-window', () => {
     }), { numRuns: 500 })
   })
 
-  it(`tracks at most ${MAX_TRACKED_SENDERS} senders, evicting the least recently active`, () => {
-    const rw = new ReplayWindow()
-    for (let i = 0; i < MAX_TRACKED_SENDERS; i++) rw.accept(hexSender(i), 1n)
-    rw.accept(hexSender(0), 2n) // sender 0 is active again: sender 1 is now the oldest
-    rw.accept(hexSender(MAX_TRACKED_SENDERS), 1n)
+  it(`tracks at most ${MAX_TRACKED_SENDERS} senders, forgetting only one silent for longer than the message age limit`, () => {
+    let now = 10 * MESSAGE_MAX_AGE_MS
+    const rw = new ReplayWindow({ now: () => now })
+    for (let i = 0; i < MAX_TRACKED_SENDERS; i++) assert.equal(rw.admit(hexSender(i), 1n, now - MESSAGE_MAX_AGE_MS + 1000 + i), 'accepted')
+    // Everyone is recent: forgetting any of them would re-open their messages to replay.
+    assert.equal(rw.admit(hexSender(MAX_TRACKED_SENDERS), 1n, now), 'full')
+    assert.equal(rw.size, MAX_TRACKED_SENDERS)
+    rw.accept(hexSender(0), 2n, now) // sender 0 speaks again: sender 1 is now the least recent
+    now += 2000 // sender 1's newest message is now older than the age limit
+    assert.equal(rw.admit(hexSender(MAX_TRACKED_SENDERS), 1n, now), 'accepted')
     const json = rw.toJSON()
     assert.equal(Object.keys(json).length, MAX_TRACKED_SENDERS)
     assert.ok(hexSender(0) in json)
     assert.ok(!(hexSender(1) in json))
+    assert.ok(hexSender(2) in json)
     assert.equal(rw.highest(hexSender(0)), 2n)
+  })
+
+  it('a small window evicts by age and survives toJSON/fromJSON with timestamps', () => {
+    let now = 1_000_000_000
+    const rw = new ReplayWindow({ capacity: 2, maxAgeMs: 1000, now: () => now })
+    assert.ok(rw.accept(alice, 1n, now - 5000))
+    assert.ok(rw.accept(bob, 1n, now))
+    assert.equal(rw.admit('c'.repeat(64), 1n, now), 'accepted', 'alice is silent for longer than maxAge and is forgotten')
+    assert.equal(rw.admit('d'.repeat(64), 1n, now), 'full')
+    const back = ReplayWindow.fromJSON(rw.toJSON(), { capacity: 2, maxAgeMs: 1000, now: () => now })
+    assert.equal(back.accept(bob, 1n, now), false)
+    now += 5000
+    assert.equal(back.admit('d'.repeat(64), 1n, now), 'accepted')
   })
 
   it('fromJSON drops malformed entries and does not trust them', () => {

@@ -110,7 +110,7 @@ describe('room/room-store', () => {
     const dir = join(dataDir, 'rooms', a.roomId)
     assert.equal(perms(statSync(join(dataDir, 'rooms')).mode), 0o700)
     assert.equal(perms(statSync(dir).mode), 0o700)
-    assert.deepEqual(readdirSync(dir).sort(), ['room.json', 'state.json'])
+    assert.deepEqual(readdirSync(dir).sort(), ['replay.json', 'room.json', 'sequence.json'])
     for (const f of readdirSync(dir)) assert.equal(perms(statSync(join(dir, f)).mode), 0o600, f)
     // The secret is stored (base64), as a secret file must be: never world-readable.
     assert.ok(readFileSync(join(dir, 'room.json'), 'utf8').includes(Buffer.from(a.secret).toString('base64').replace(/=+$/, '')))
@@ -170,13 +170,20 @@ describe('room/room-store', () => {
     const store = createRoomStore(dataDir)
     const a = room()
     store.save(a)
-    const path = join(dataDir, 'rooms', a.roomId, 'state.json')
+    const path = join(dataDir, 'rooms', a.roomId, 'sequence.json')
     for (const bad of ['garbage', '{}', '{"nextSeq":"0"}', '{"nextSeq":"-5"}', '{"nextSeq":"1.5"}', 'null']) {
       writeFileSync(path, bad, { mode: 0o600 })
       throwsNamed(() => store.loadState(a.roomId), 'CorruptFileError', bad)
       assert.equal(readFileSync(path, 'utf8'), bad)
     }
-    writeFileSync(path, JSON.stringify({ nextSeq: '7', replay: { [sender]: { top: '3', bits: '7' }, junk: 1 } }), { mode: 0o600 })
+    const replayPath = join(dataDir, 'rooms', a.roomId, 'replay.json')
+    for (const bad of ['garbage', 'null']) {
+      writeFileSync(path, '{"nextSeq":"7"}', { mode: 0o600 })
+      writeFileSync(replayPath, bad, { mode: 0o600 })
+      throwsNamed(() => store.loadState(a.roomId), 'CorruptFileError', bad)
+      assert.equal(readFileSync(replayPath, 'utf8'), bad)
+    }
+    writeFileSync(replayPath, JSON.stringify({ replay: { [sender]: { top: '3', bits: '7' }, junk: 1 } }), { mode: 0o600 })
     const state = store.loadState(a.roomId)
     assert.equal(state.nextSeq, 7n)
     assert.deepEqual(Object.keys(state.replay.toJSON()), [sender])
@@ -189,7 +196,7 @@ describe('room/room-store', () => {
     const a = room()
     store.save(a)
     store.saveState(a.roomId, { nextSeq: 3n, replay: new ReplayWindow() })
-    for (const file of ['room.json', 'state.json']) {
+    for (const file of ['room.json', 'sequence.json', 'replay.json']) {
       const path = join(dataDir, 'rooms', a.roomId, file)
       chmodSync(path, 0o644)
       const call = file === 'room.json' ? () => store.get(a.roomId) : () => store.loadState(a.roomId)
