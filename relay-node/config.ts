@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
 import { z } from 'zod'
-import { DEFAULT_RELAY_LISTEN, MAX_CONFIG_BYTES, MAX_ENVELOPE_BYTES } from '../src/constants.js'
+import { CLIENT_MAX_TOPICS_PER_PEER, DEFAULT_RELAY_LISTEN, MAX_CONFIG_BYTES, MAX_ENVELOPE_BYTES } from '../src/constants.js'
 
 /** A relay config file that cannot be read or does not validate. */
 export class RelayConfigError extends Error {
@@ -19,10 +19,13 @@ export const relayConfigSchema = z.strictObject({
   hub: z.strictObject({
     /** Run the gossipsub hub that forwards room ciphertext between members. */
     enabled: z.boolean().default(true),
-    /** Most room topics the hub joins at once. */
-    maxTopics: positive.default(1024),
+    /**
+     * Most topics joined at once. The hub announces all of them to every peer, and
+     * clients track at most CLIENT_MAX_TOPICS_PER_PEER per peer: hence the cap.
+     */
+    maxTopics: positive.max(CLIENT_MAX_TOPICS_PER_PEER).default(1024),
     /** Most topics one peer may subscribe to (bounds the hub's per-peer state). */
-    maxTopicsPerPeer: positive.default(16),
+    maxTopicsPerPeer: positive.max(CLIENT_MAX_TOPICS_PER_PEER).default(64),
     /** Gossipsub mesh degree of the hub: members it forwards each message to eagerly. */
     meshDegree: positive.max(1000).default(64),
     /** Largest room message (envelope) forwarded, bytes; larger ones are dropped. */
@@ -47,7 +50,8 @@ export const relayConfigSchema = z.strictObject({
     maxIncomingPendingConnections: positive.default(128)
   }).prefault({}),
   rpcDecodeLimits: z.strictObject({
-    maxSubscriptions: positive.default(64),
+    /** Subscriptions in one RPC frame; a client sends all its rooms in its first frame. */
+    maxSubscriptions: positive.default(1024),
     maxMessages: positive.default(512),
     maxIhaveMessageIDs: positive.default(5000),
     maxIwantMessageIDs: positive.default(5000),
