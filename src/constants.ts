@@ -84,6 +84,15 @@ export const MESSAGE_MAX_FUTURE_MS = 60 * 60 * 1000
  */
 export const JOIN_SKEW_MS = 10 * 60 * 1000
 
+/** Members send a presence beat this often (and answer every arrival). */
+export const PRESENCE_INTERVAL_MS = 60_000
+
+/** A member not heard from for this long is shown as gone (crashed or cut off). */
+export const PRESENCE_TIMEOUT_MS = 3 * PRESENCE_INTERVAL_MS + 10_000
+
+/** Answers to an arrival are spread over this many ms. */
+export const PRESENCE_REPLY_JITTER_MS = 250
+
 /** How long accepted-message replay state may wait before it is written (batched). */
 export const REPLAY_FLUSH_MS = 50
 

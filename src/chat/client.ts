@@ -31,6 +31,18 @@ export interface RelayEvent {
   up: boolean
 }
 
+/** How a room is connected right now, for a status bar. */
+export interface RoomStatus {
+  /** Relays of the room we are connected to, and how many it names. */
+  relaysUp: number
+  relaysTotal: number
+  /** Other members in our gossipsub mesh for the room (not counting relays). */
+  direct: number
+  relayed: number
+  /** Whether a relay hub is in our mesh (messages pass through it). */
+  viaHub: boolean
+}
+
 /** Client-wide events. */
 export interface ClientEvents {
   relay: [RelayEvent]
@@ -47,6 +59,8 @@ export interface ChatClient extends EventEmitter<ClientEvents> {
   /** Announce departure and leave a room. */
   leaveRoom(roomId: string): Promise<void>
   rooms(): RoomSession[]
+  /** Connection summary of a joined room. */
+  roomStatus(roomId: string): RoomStatus | undefined
   /** Leave every room and stop the node. */
   stop(): Promise<void>
 }
@@ -99,6 +113,30 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
 
   rooms (): RoomSession[] {
     return [...this.sessions.values()]
+  }
+
+  roomStatus (roomId: string): RoomStatus | undefined {
+    const session = this.sessions.get(roomId)
+    if (session == null || this._node == null) return undefined
+    const node = this._node
+    const relayIds = new Set(session.relays.map(relayPeerId))
+    const connected = (id: string): boolean => node.getConnections(peerIdFromString(id)).length > 0
+    const mesh = meshPeers(node.services.pubsub, session.topic)
+    let direct = 0
+    let relayed = 0
+    for (const id of mesh) {
+      if (relayIds.has(id)) continue
+      // A connection with limits is a circuit through a relay; one without is direct.
+      if (node.getConnections(peerIdFromString(id)).some((c) => c.limits == null)) direct++
+      else relayed++
+    }
+    return {
+      relaysUp: [...relayIds].filter(connected).length,
+      relaysTotal: relayIds.size,
+      direct,
+      relayed,
+      viaHub: mesh.some((id) => relayIds.has(id))
+    }
   }
 
   /** Dial every relay of the room; resolve when at least one is connected. */
@@ -178,6 +216,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     }
     this.releases.set(room.roomId, release)
     this.sessions.set(room.roomId, session)
+    session.startPresence()
     try {
       await session.send('', MessageKind.JOIN)
     } catch (err: any) {

@@ -14,14 +14,28 @@ export interface ChatMessageEvent {
   self: boolean
 }
 
-/** A member announcing arrival or departure. */
+/**
+ * A change in who is in the room: `join` (announced arrival), `present` (already there:
+ * answered our arrival, or first heard from), `nick` (changed nick; `previousNick`),
+ * `leave` (announced departure), `gone` (silent for too long: crashed or cut off).
+ */
 export interface MemberEvent {
   roomId: string
-  event: 'join' | 'leave'
+  event: 'join' | 'present' | 'nick' | 'leave' | 'gone'
   nick: string
   fingerprint: string
   ts: number
   self: boolean
+  previousNick?: string
+}
+
+/** A member as the room currently knows it. */
+export interface Member {
+  nick: string
+  fingerprint: string
+  self: boolean
+  /** When we last heard from them (our clock, ms). */
+  lastSeen: number
 }
 
 /**

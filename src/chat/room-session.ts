@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
-import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, REPLAY_FLUSH_MS } from '../constants.js'
+import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS } from '../constants.js'
 import { bytesToHex, hexToBytes } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import {
@@ -9,7 +9,8 @@ import {
 } from '../protocol/index.js'
 import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
 import { SendError } from './errors.js'
-import type { ChatMessageEvent, RoomEvents } from './events.js'
+import type { ChatMessageEvent, Member, RoomEvents } from './events.js'
+import { MemberList, type PresenceSignal } from './members.js'
 
 const log = logger('cryptochat:room')
 
@@ -29,6 +30,15 @@ const KIND_TEXT: Record<string, 'text' | 'action' | undefined> = {
   [MessageKind.ACTION]: 'action'
 }
 
+const SIGNAL: Record<string, PresenceSignal> = {
+  [MessageKind.TEXT]: 'speech',
+  [MessageKind.ACTION]: 'speech',
+  [MessageKind.JOIN]: 'join',
+  [MessageKind.LEAVE]: 'leave',
+  [MessageKind.PRESENCE]: 'presence',
+  [MessageKind.NICK]: 'nick'
+}
+
 /**
  * One joined room: seals and publishes our messages, and validates everything that
  * arrives on the room's topic (decode, epoch, AEAD, signature, replay) inside gossipsub's
@@ -46,8 +56,11 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private readonly selfHex: string
   private readonly rooms: RoomStore
   private readonly pubsub: GossipSub
-  private readonly room: RoomRecord
+  private room: RoomRecord
   private readonly now: () => number
+  private readonly memberList = new MemberList()
+  private presenceTimer?: ReturnType<typeof setInterval>
+  private readonly replyTimers = new Set<ReturnType<typeof setTimeout>>()
   private joined = false
   private replayDirty = false
   private replayTimer?: ReturnType<typeof setTimeout>
@@ -82,8 +95,55 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.joined = true
   }
 
+  /** The room's relay addresses. */
+  get relays (): string[] {
+    return this.room.relays
+  }
+
+  /** Members currently in the room (ourselves included once joined). */
+  members (): Member[] {
+    return this.memberList.list()
+  }
+
+  /**
+   * Start taking part in presence: count ourselves in, beat every PRESENCE_INTERVAL_MS,
+   * and forget members not heard from for PRESENCE_TIMEOUT_MS.
+   */
+  startPresence (): void {
+    this.memberList.observe('presence', this.identity.fingerprint, this.nick, true, this.now())
+    if (this.presenceTimer != null) return
+    this.presenceTimer = setInterval(() => {
+      this.sendQuietly(MessageKind.PRESENCE)
+      for (const m of this.memberList.expire(this.now() - PRESENCE_TIMEOUT_MS)) {
+        this.emit('member', { roomId: this.roomId, event: 'gone', nick: m.nick, fingerprint: m.fingerprint, ts: this.now(), self: false })
+      }
+    }, PRESENCE_INTERVAL_MS)
+    this.presenceTimer.unref?.()
+  }
+
+  /** Send a control message (presence, nick) whose failure only deserves a log line. */
+  private sendQuietly (kind: MessageKind, body = ''): void {
+    this.send(body, kind).catch((err: any) => { log('could not send %s: %s', kind, err.message) })
+  }
+
+  /** Change our nick in this room: announced to the members and remembered. */
+  async setNick (nick: string): Promise<void> {
+    checkOutgoing(nick, '')
+    const previous = this.nick
+    if (nick === previous) return
+    this.nick = nick
+    this.room = { ...this.room, nick }
+    this.rooms.save(this.room)
+    this.memberList.observe('nick', this.identity.fingerprint, nick, true, this.now())
+    await this.send(previous, MessageKind.NICK)
+  }
+
   /** Unsubscribe, remove the validator and write any pending replay state. */
   unsubscribe (): void {
+    if (this.presenceTimer != null) clearInterval(this.presenceTimer)
+    this.presenceTimer = undefined
+    for (const t of this.replyTimers) clearTimeout(t)
+    this.replyTimers.clear()
     if (this.joined) {
       this.pubsub.unsubscribe(this.topic)
       this.pubsub.topicValidators.delete(this.topic)
@@ -157,11 +217,23 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private deliver (msg: OpenedMessage, self: boolean): void {
     const fp = fingerprint(msg.sender)
     const ts = Number(msg.timestamp)
+    const signal = SIGNAL[msg.kind]
+    if (signal != null) {
+      const change = this.memberList.observe(signal, fp, msg.nick, self, this.now())
+      if (change != null) this.emit('member', { roomId: this.roomId, ...change, fingerprint: fp, ts, self })
+      // Answer an arrival so the newcomer learns who is here; jittered, so that a big
+      // room does not answer all in the same millisecond.
+      if (signal === 'join' && !self && this.joined) {
+        const timer = setTimeout(() => {
+          this.replyTimers.delete(timer)
+          if (this.joined) this.sendQuietly(MessageKind.PRESENCE)
+        }, Math.floor(Math.random() * PRESENCE_REPLY_JITTER_MS))
+        this.replyTimers.add(timer)
+      }
+    }
     const kind = KIND_TEXT[msg.kind]
     if (kind != null) {
       this.emit('message', { roomId: this.roomId, kind, text: msg.body, nick: msg.nick, fingerprint: fp, ts, seq: Number(msg.seq), self })
-    } else if (msg.kind === MessageKind.JOIN || msg.kind === MessageKind.LEAVE) {
-      this.emit('member', { roomId: this.roomId, event: msg.kind === MessageKind.JOIN ? 'join' : 'leave', nick: msg.nick, fingerprint: fp, ts, self })
     }
   }
 

@@ -277,14 +277,18 @@ export enum MessageKind {
   TEXT = 'TEXT',
   ACTION = 'ACTION',
   JOIN = 'JOIN',
-  LEAVE = 'LEAVE'
+  LEAVE = 'LEAVE',
+  PRESENCE = 'PRESENCE',
+  NICK = 'NICK'
 }
 
 enum __MessageKindValues {
   TEXT = 0,
   ACTION = 1,
   JOIN = 2,
-  LEAVE = 3
+  LEAVE = 3,
+  PRESENCE = 4,
+  NICK = 5
 }
 
 export namespace MessageKind {
