@@ -36,13 +36,44 @@ function checkMultiaddrs (flag: string, values: string[]): string[] {
   return values
 }
 
+/** Addresses from the config file: a bad one is a config error naming the file and setting. */
+function checkConfigMultiaddrs (source: string, setting: string, values: string[]): string[] {
+  for (const v of values) {
+    try {
+      multiaddr(v)
+    } catch {
+      throw new RelayConfigError(`${source}: setting '${setting}' is invalid: '${v}' is not a multiaddr (e.g. /ip4/0.0.0.0/tcp/4001)`)
+    }
+  }
+  return values
+}
+
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'address already in use',
+  EADDRNOTAVAIL: 'address not available on this host',
+  EACCES: 'permission denied (ports below 1024 need privileges)'
+}
+
+/**
+ * One line saying why listening failed. libp2p folds each address's error, stack trace
+ * included, into the text of a single error, so the cause is read from that text.
+ */
+function listenFailure (err: any): string {
+  const text = String(err?.message ?? err)
+  const code = typeof err?.code === 'string' && err.code in LISTEN_ERRORS ? err.code : Object.keys(LISTEN_ERRORS).find((c) => text.includes(c))
+  if (code != null) return LISTEN_ERRORS[code] as string
+  const causes = [...text.matchAll(/^\s*(\/\S+): (?:\w*Error: )?(.+)$/gm)].map((m) => `${m[1] ?? ''}: ${m[2] ?? ''}`)
+  return causes.length > 0 ? causes.join('; ') : (text.split('\n')[0] ?? text)
+}
+
 /** Settings: documented defaults, then the config file, then flags. */
 function resolveConfig (opts: StartOptions): RelayConfig {
   const base = opts.config != null ? loadRelayConfig(opts.config) : parseRelayConfig({})
+  const source = opts.config ?? 'defaults'
   return {
     ...base,
-    listen: opts.listen != null ? checkMultiaddrs('--listen', opts.listen) : checkMultiaddrs('listen', base.listen),
-    announce: opts.announce != null ? checkMultiaddrs('--announce', opts.announce) : checkMultiaddrs('announce', base.announce),
+    listen: opts.listen != null ? checkMultiaddrs('--listen', opts.listen) : checkConfigMultiaddrs(source, 'listen', base.listen),
+    announce: opts.announce != null ? checkMultiaddrs('--announce', opts.announce) : checkConfigMultiaddrs(source, 'announce', base.announce),
     hub: { ...base.hub, enabled: opts.hub === false ? false : base.hub.enabled }
   }
 }
@@ -60,10 +91,21 @@ async function start (opts: StartOptions, output: Output): Promise<number> {
       onTopic: (event, topic) => { if (json) output.json({ type: 'topic', event, topic }) }
     })
   } catch (err: any) {
-    const e = new Error(`cannot listen on ${config.listen.join(', ')}: ${err?.code === 'EADDRINUSE' ? 'address already in use' : err?.message ?? err}`)
+    const e = new Error(`cannot listen on ${config.listen.join(', ')}: ${listenFailure(err)}`)
     e.name = 'ListenError'
     throw e
   }
+  // Handle SIGINT/SIGTERM before announcing the addresses: a supervisor (or test) that
+  // signals the relay as soon as it reads them must get a clean stop, not a default kill.
+  const running = relay
+  const stopped = new Promise<void>((resolve) => {
+    closeWithGrace({ delay: 10_000, logger: false }, async ({ signal, err }) => {
+      if (err != null) output.err(`cryptochat-relay: ${err.message}`)
+      await running.stop()
+      if (json) output.json({ type: 'stopped', signal: signal ?? null })
+      resolve()
+    })
+  })
   const addrs = relay.multiaddrs()
   if (json) {
     output.json({ type: 'listening', peerId: relay.peerId(), multiaddrs: addrs, hub: config.hub.enabled, dataDir, keyCreated: created })
@@ -72,14 +114,7 @@ async function start (opts: StartOptions, output: Output): Promise<number> {
     output.err(`cryptochat-relay ${VERSION}: peer id ${relay.peerId()}${created ? ' (new key)' : ''}, hub ${config.hub.enabled ? 'on' : 'off'}, data in ${dataDir}. Ctrl-C stops it.`)
   }
 
-  await new Promise<void>((resolve) => {
-    closeWithGrace({ delay: 10_000, logger: false }, async ({ signal, err }) => {
-      if (err != null) output.err(`cryptochat-relay: ${err.message}`)
-      await relay.stop()
-      if (json) output.json({ type: 'stopped', signal: signal ?? null })
-      resolve()
-    })
-  })
+  await stopped
   return 0
 }
 

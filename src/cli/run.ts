@@ -10,15 +10,24 @@ import type { Output } from './output.js'
 export async function runProgram (program: Command, argv: string[], output: Output, name: string): Promise<number> {
   let code: number = ExitCode.OK
   program.exitOverride()
-  program.configureOutput({ writeErr: (s) => { process.stderr.write(s) } })
-  for (const cmd of program.commands) cmd.exitOverride()
+  const outputConfig = {
+    writeErr: (s: string) => { process.stderr.write(s) },
+    // Usage errors read like every other error: `<name>: <message>`.
+    outputError: (s: string, write: (s: string) => void) => { write(s.replace(/^error: /, `${name}: `)) }
+  }
+  program.configureOutput(outputConfig)
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput(outputConfig)
   try {
     await program.parseAsync(argv, { from: 'user' })
     code = typeof program.getOptionValue('__exitCode') === 'number' ? program.getOptionValue('__exitCode') : ExitCode.OK
   } catch (err: any) {
     if (err instanceof CommanderError) {
       // Commander already printed its message (or the help/version text).
-      return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE
+      if (err.exitCode === 0) return ExitCode.OK
+      if (argv.includes('--json')) {
+        output.json({ type: 'error', message: err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim(), code: 'UsageError', fatal: true })
+      }
+      return ExitCode.USAGE
     }
     code = exitCodeFor(err)
     const wantsJson = argv.includes('--json')
