@@ -49,18 +49,22 @@ export function buildProgram (output: Output): Command {
     .action((_opts, cmd: Command) => { roomsCommand(cmd.optsWithGlobals(), output) })
 
   common(program.command('join'))
-    .description('join a room (with --invite the first time) and chat')
+    .description('join a room (with --invite the first time) and chat: full-screen UI, --plain line mode, or --json headless')
     .argument('<roomId>', 'room id')
     .option('--invite <code>', 'invite code (needed the first time)')
     .option('--nick <name>', 'your nick in this room (remembered)')
+    .option('--plain', 'a plain line-based chat instead of the full-screen UI')
+    .addOption(new Option('--log-level <level>', 'detail in <data-dir>/cryptochat.log while the UI runs').choices(['error', 'info', 'debug']).default('info'))
     .action(async (roomId: string, _opts, cmd: Command) => {
       program.setOptionValue('__exitCode', await joinCommand(roomId, cmd.optsWithGlobals(), output))
     })
 
   program.command('demo')
-    .description('start a local relay and a demo room with a scripted peer, and chat in it')
+    .description('start a local relay, a demo room and two scripted peers, and open the chat in it')
     .option('--nick <name>', 'your nick in the demo')
-    .action(async (opts: { nick?: string }) => {
+    .option('--plain', 'a plain line-based chat instead of the full-screen UI')
+    .addOption(new Option('--log-level <level>', 'detail in the demo\'s log file').choices(['error', 'info', 'debug']).default('info'))
+    .action(async (opts: { nick?: string, plain?: boolean, logLevel?: 'error' | 'info' | 'debug' }) => {
       program.setOptionValue('__exitCode', await demoCommand(opts, output))
     })
 

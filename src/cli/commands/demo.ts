@@ -5,89 +5,152 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import closeWithGrace from 'close-with-grace'
-import { createChatClient, createRoom, issueInvite, acceptInvite, type ChatClient } from '../../chat/index.js'
+import { createChatClient, createRoom, issueInvite, RelayUnreachableError, type ChatClient } from '../../chat/index.js'
 import { openContext } from '../context.js'
 import type { Output } from '../output.js'
+import { parseDuration } from '../parse.js'
+import { onHangup } from '../hangup.js'
 import { runLineMode } from '../line-mode.js'
-import { RelayUnreachableError } from '../../chat/errors.js'
+import { runTui, type LogLevel } from '../../tui/index.js'
 
-const RELAY_BIN = fileURLToPath(new URL('../../../../bin/cryptochat-relay.js', import.meta.url))
+const BIN = fileURLToPath(new URL('../../../../bin/', import.meta.url))
+
+/** The scripted peers' conversation: [who, line]. */
+const SCRIPT: Array<[number, string]> = [
+  [0, 'hi! welcome to the demo room.'],
+  [1, 'everything here is end-to-end encrypted: the relay only forwards ciphertext it cannot read.'],
+  [0, 'try /who to see who is here, with each member\'s fingerprint.'],
+  [1, 'and /invite --qr shows an invite; open a second terminal and join with the command above.'],
+  [0, 'say something, we will answer.']
+]
+const SCRIPT_INTERVAL_MS = 2500
+const BOT_NICKS = ['ada', 'grace']
+
+/** A child process printing JSON lines, with a callback per line. */
+function spawnJsonLines (args: string[], onLine: (event: any) => void): ChildProcess {
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] })
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    try { onLine(JSON.parse(line)) } catch {}
+  })
+  return child
+}
 
 /** Start `cryptochat-relay` on loopback as a child process; resolve with its address. */
 async function startLocalRelay (dataDir: string): Promise<{ child: ChildProcess, addr: string }> {
-  const child = spawn(process.execPath, [RELAY_BIN, 'start', '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let child!: ChildProcess
   const addr = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
-    lines.once('line', (line) => {
-      try {
-        resolve(JSON.parse(line).multiaddrs[0])
-      } catch {
-        reject(new RelayUnreachableError('the local relay did not start'))
-      }
+    child = spawnJsonLines([join(BIN, 'cryptochat-relay.js'), 'start', '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', dataDir], (event) => {
+      if (event.type === 'listening') resolve(event.multiaddrs[0])
     })
-    child.once('exit', () => { reject(new RelayUnreachableError('the local relay exited at start')) })
+    child.once('exit', () => { reject(new RelayUnreachableError('the local relay did not start')) })
   })
   return { child, addr }
 }
 
-const BOT_LINES = [
-  'Welcome! Everything here is end-to-end encrypted: the relay forwards ciphertext it cannot read.',
-  'Open a second terminal and run the join command shown above to chat with yourself.'
-]
+export interface DemoOptions {
+  nick?: string
+  plain?: boolean
+  logLevel?: LogLevel
+}
 
 /**
- * `cryptochat demo` (and `npm start`): a local relay, a demo room, a scripted peer, and
- * the chat open in that room, with the invite shown so a second terminal can join.
- * Ctrl-C (or Ctrl-D) stops everything it started.
+ * `cryptochat demo` (and `npm start`): a relay on loopback, a demo room, two scripted
+ * headless peers (real `cryptochat join --json` processes) that talk, and the UI open
+ * in that room with the invite shown, so a second terminal can join. Quitting stops
+ * everything it started and removes its temporary data.
  */
-export async function demoCommand (opts: { nick?: string }, output: Output): Promise<number> {
+export async function demoCommand (opts: DemoOptions, output: Output): Promise<number> {
   const base = mkdtempSync(join(tmpdir(), 'cryptochat-demo-'))
-  const clients: ChatClient[] = []
-  let relay: ChildProcess | undefined
+  const bots: ChildProcess[] = []
+  let relayChild: ChildProcess | undefined
+  let client: ChatClient | undefined
+  const ui = new AbortController()
+  let scriptTimer: ReturnType<typeof setInterval> | undefined
+  let cleaned: Promise<void> | undefined
+  const exited = async (c: ChildProcess): Promise<void> => await new Promise<void>((resolve) => {
+    if (c.exitCode != null || c.signalCode != null) return resolve()
+    const timer = setTimeout(() => { c.kill('SIGKILL') }, 3000)
+    c.once('exit', () => { clearTimeout(timer); resolve() })
+  })
   const cleanup = async (): Promise<void> => {
-    for (const c of clients) await c.stop().catch(() => {})
-    relay?.kill('SIGTERM')
-    rmSync(base, { recursive: true, force: true })
+    cleaned ??= (async () => {
+      if (scriptTimer != null) clearInterval(scriptTimer)
+      ui.abort()
+      await client?.stop().catch(() => {})
+      // Bots leave the room on end of input; then the relay stops on SIGTERM.
+      for (const bot of bots) bot.stdin?.end()
+      await Promise.all(bots.map(exited))
+      relayChild?.kill('SIGTERM')
+      if (relayChild != null) await exited(relayChild)
+      rmSync(base, { recursive: true, force: true })
+    })()
+    await cleaned
   }
-  const grace = closeWithGrace({ delay: 5000, logger: false }, cleanup)
+  const grace = closeWithGrace({ delay: 8000, logger: false, skip: ['SIGHUP'] }, cleanup)
+  const hangup = onHangup(cleanup)
   try {
-    const started = await startLocalRelay(join(base, 'relay'))
-    relay = started.child
+    const relay = await startLocalRelay(join(base, 'relay'))
+    relayChild = relay.child
     const me = openContext({ dataDir: join(base, 'you'), json: true }, output)
-    const bot = openContext({ dataDir: join(base, 'bot'), json: true }, output)
-    const room = createRoom({ name: 'demo', relays: [started.addr], identity: me.identity, rooms: me.rooms, nick: opts.nick ?? 'you' })
+    const nick = opts.nick ?? 'you'
+    const room = createRoom({ name: 'demo', relays: [relay.addr], identity: me.identity, rooms: me.rooms, nick })
     const invite = issueInvite(room, me.identity, { ttlMs: 24 * 60 * 60 * 1000 })
-    acceptInvite(issueInvite(room, me.identity).code, room.roomId, bot.rooms)
 
-    const botClient = createChatClient({ identity: bot.identity, rooms: bot.rooms, nick: 'demo-bot' })
-    clients.push(botClient)
-    await botClient.start()
-    const botRoom = await botClient.joinRoom(bot.rooms.require(room.roomId))
-    botRoom.on('member', (m) => {
-      if (m.event !== 'join') return
-      void (async () => {
-        await botRoom.send(`hello ${m.nick}! ${BOT_LINES[0] as string}`)
-        await botRoom.send(BOT_LINES[1] as string)
-      })().catch(() => {})
-    })
-    botRoom.on('message', (m) => {
-      if (!m.self && m.kind === 'text') void botRoom.send(`${m.nick} said ${m.text.length} characters; I verified their signature (${m.fingerprint.slice(0, 8)}).`).catch(() => {})
-    })
+    // The scripted peers: real headless clients, fed lines on their stdin.
+    const botFingerprints = new Set<string>()
+    let ready = 0
+    for (const [i, botNick] of BOT_NICKS.entries()) {
+      const botInvite = issueInvite(room, me.identity).code
+      const bot = spawnJsonLines([join(BIN, 'cryptochat.js'), 'join', room.roomId, '--invite', botInvite, '--nick', botNick, '--json', '--data-dir', join(base, botNick)], (event) => {
+        if (event.type === 'ready') {
+          botFingerprints.add(event.fingerprint)
+          if (++ready === BOT_NICKS.length) startScript()
+        }
+        // Each bot answers the humans (not the other bot), in turn.
+        if (event.type === 'message' && event.self === false && !botFingerprints.has(event.fingerprint) && (event.seq % BOT_NICKS.length) === i) {
+          bot.stdin?.write(`${event.nick}: got your message; its signature checks out for ${String(event.fingerprint).slice(0, 8)}.\n`)
+        }
+      })
+      bots.push(bot)
+    }
+    const startScript = (): void => {
+      let next = 0
+      scriptTimer = setInterval(() => {
+        const step = SCRIPT[next++]
+        if (step == null) { clearInterval(scriptTimer); return }
+        bots[step[0]]?.stdin?.write(step[1] + '\n')
+      }, SCRIPT_INTERVAL_MS)
+    }
 
-    output.out(`Local relay: ${started.addr}`)
-    output.out(`Demo room: ${room.roomId}`)
-    output.out('Join it from a second terminal with:')
-    output.out(`  cryptochat join ${room.roomId} --invite ${invite.code}`)
-    output.out('')
-
-    const client = createChatClient({ identity: me.identity, rooms: me.rooms, nick: room.nick ?? 'you' })
-    clients.push(client)
+    const joinLine = `cryptochat join ${room.roomId} --invite ${invite.code}`
+    client = createChatClient({ identity: me.identity, rooms: me.rooms, nick })
     await client.start()
-    const session = await client.joinRoom(me.rooms.require(room.roomId))
-    await runLineMode(client, session, me, output, process.stdin)
+    if (opts.plain === true) {
+      output.out(`Local relay: ${relay.addr}\nJoin this room from a second terminal with:\n  ${joinLine}\n`)
+      const session = await client.joinRoom(me.rooms.require(room.roomId))
+      await runLineMode(client, session, me, output, process.stdin)
+    } else {
+      await runTui({
+        client,
+        identity: me.identity,
+        rooms: me.rooms,
+        nick,
+        dataDir: me.dataDir,
+        logLevel: opts.logLevel ?? 'info',
+        roomId: room.roomId,
+        parseDuration,
+        signal: ui.signal,
+        banner: [
+          `demo: a relay on ${relay.addr}, two scripted peers (${BOT_NICKS.join(', ')}) and you. Ctrl-C or /quit stops it all.`,
+          'join this room from a second terminal with:',
+          joinLine
+        ]
+      })
+    }
     return 0
   } finally {
     await cleanup()
     grace.uninstall()
+    hangup()
   }
 }

@@ -4,13 +4,18 @@ import { DEFAULT_NICK } from '../../constants.js'
 import { parseRoomId, type RoomRecord } from '../../room/index.js'
 import { openContext, type CommonOptions, type CommandContext } from '../context.js'
 import type { Output } from '../output.js'
-import { parseNick } from '../parse.js'
 import { runHeadless } from '../headless.js'
+import { onHangup } from '../hangup.js'
 import { runLineMode } from '../line-mode.js'
+import { parseDuration, parseNick } from '../parse.js'
+import { runTui, type LogLevel } from '../../tui/index.js'
 
 export interface JoinOptions extends CommonOptions {
   invite?: string
   nick?: string
+  /** Plain line mode instead of the full-screen UI. */
+  plain?: boolean
+  logLevel?: LogLevel
 }
 
 /** Verify the invite (or find the stored room) without touching the network. */
@@ -35,13 +40,25 @@ export async function joinCommand (roomId: string, opts: JoinOptions, output: Ou
   const nick = room.nick ?? DEFAULT_NICK
 
   const client: ChatClient = createChatClient({ identity: ctx.identity, rooms: ctx.rooms, nick })
-  // SIGINT/SIGTERM: announce departure, stop the node, exit 0.
-  const grace = closeWithGrace({ delay: 5000, logger: false }, async ({ err }) => {
-    if (err != null) output.err(`cryptochat: ${err.message}`)
+  const ui = new AbortController()
+  // SIGINT/SIGTERM: close the UI (restoring the terminal), announce departure, stop, exit 0.
+  const stop = async (): Promise<void> => {
+    ui.abort()
     await client.stop()
+  }
+  const fullScreen = opts.json !== true && opts.plain !== true
+  const grace = closeWithGrace({ delay: 5000, logger: false, ...(fullScreen ? { skip: ['SIGHUP' as const] } : {}) }, async ({ err }) => {
+    if (err != null) output.err(`cryptochat: ${err.message}`)
+    await stop()
   })
+  const hangup = fullScreen ? onHangup(stop) : () => {}
   try {
     await client.start()
+    if (fullScreen) {
+      // The UI opens every room you are in, this one first.
+      await runTui({ client, identity: ctx.identity, rooms: ctx.rooms, nick, dataDir: ctx.dataDir, logLevel: opts.logLevel ?? 'info', roomId: room.roomId, parseDuration, signal: ui.signal })
+      return 0
+    }
     const session: RoomSession = await client.joinRoom(room)
     if (opts.json === true) await runHeadless(client, session, ctx, output, process.stdin)
     else await runLineMode(client, session, ctx, output, process.stdin)
@@ -49,5 +66,6 @@ export async function joinCommand (roomId: string, opts: JoinOptions, output: Ou
   } finally {
     await client.stop()
     grace.uninstall()
+    hangup()
   }
 }

@@ -1,0 +1,335 @@
+import {
+  acceptInvite, createRoom, issueInvite,
+  type ChatClient, type ChatMessageEvent, type MemberEvent, type RoomSession
+} from '../chat/index.js'
+import type { Identity } from '../identity/index.js'
+import { groupFingerprint } from '../identity/index.js'
+import { MessageKind } from '../protocol/index.js'
+import type { RoomRecord, RoomStore } from '../room/index.js'
+import { checkArity, helpText, parseCommandLine } from './command-line.js'
+import { COMMANDS, type CommandContext } from './commands.js'
+import { complete, type CompletionState } from './completion.js'
+import { InputLine } from './input-line.js'
+import { actionFor, keyHelp, type KeyAction } from './keys.js'
+import { UiModel, type LogLine } from './model.js'
+import { qrLines } from './qr.js'
+import type { TuiView } from './view.js'
+
+/** How often the status bar re-reads connection counts. */
+const STATUS_REFRESH_MS = 2000
+
+/** What the app needs from outside: the chat library and two small services. */
+export interface TuiAppInit {
+  client: ChatClient
+  identity: Identity
+  rooms: RoomStore
+  view: TuiView
+  nick: string
+  /** Parse a duration such as `12h` (the CLI's parser). */
+  parseDuration: (text: string) => number
+  /** Called once when the user quits. */
+  onQuit: () => void
+  /** Log file writer for what must not reach the screen. */
+  log: (line: string) => void
+}
+
+/** The error message of anything thrown, without a stack. */
+function messageOf (err: unknown): string {
+  return (err as { message?: string } | null)?.message ?? String(err)
+}
+
+/**
+ * The terminal UI's controller: feeds chat events into the model, keys and commands
+ * into the chat library, and asks the view to redraw. No protocol or crypto here.
+ */
+export class TuiApp implements CommandContext {
+  readonly model: UiModel
+  readonly input = new InputLine()
+  private readonly init: TuiAppInit
+  private completion?: CompletionState
+  private renderQueued = false
+  private statusTimer?: ReturnType<typeof setInterval>
+  private quitting = false
+
+  constructor (init: TuiAppInit) {
+    this.init = init
+    this.model = new UiModel(init.nick, init.identity.fingerprint)
+  }
+
+  /** Draw soon, once, however many events arrive in the same tick. */
+  render (): void {
+    if (this.renderQueued) return
+    this.renderQueued = true
+    setImmediate(() => {
+      this.renderQueued = false
+      if (!this.quitting) this.init.view.render(this.model, this.input)
+    })
+  }
+
+  /** Open every stored room (the `first` one selected), keep the status fresh. */
+  async start (first?: string): Promise<void> {
+    const records = this.init.rooms.list()
+    const ordered = first != null ? [...records.filter((r) => r.roomId === first), ...records.filter((r) => r.roomId !== first)] : records
+    for (const record of ordered) this.model.addRoom(record.roomId, record.name)
+    if (ordered.length === 0) this.systemLine('You are in no rooms yet: /join <roomId> <invite>, or create one with: cryptochat create <name> --relay <multiaddr>')
+    this.model.switchTo(0)
+    this.statusTimer = setInterval(() => { this.refreshStatus() }, STATUS_REFRESH_MS)
+    this.statusTimer.unref?.()
+    this.init.client.on('relay', (r) => {
+      for (const session of this.init.client.rooms()) {
+        if (session.relays.some((a) => a.endsWith(`/p2p/${r.peerId}`))) this.line(session.roomId, { kind: r.up ? 'system' : 'error', text: r.up ? 'relay connected' : 'relay connection lost; reconnecting' })
+      }
+      this.refreshStatus()
+    })
+    this.render()
+    // Rooms open side by side; each reports its own success or failure in its log.
+    await Promise.all(ordered.map(async (record) => { await this.openRoom(record) }))
+  }
+
+  private systemLine (text: string): void {
+    this.model.system.push({ ts: Date.now(), kind: 'system', text })
+    this.render()
+  }
+
+  private line (roomId: string, line: Omit<LogLine, 'ts'> & { ts?: number }): void {
+    this.model.addLine(roomId, { ts: Date.now(), ...line })
+    this.render()
+  }
+
+  /** Join a room with the chat library and wire its events into the model. */
+  private async openRoom (record: RoomRecord): Promise<void> {
+    this.model.addRoom(record.roomId, record.name)
+    this.line(record.roomId, { kind: 'system', text: `joining '${record.name}' through ${record.relays.length} relay${record.relays.length === 1 ? '' : 's'}…` })
+    let session: RoomSession
+    try {
+      session = await this.init.client.joinRoom(record)
+    } catch (err) {
+      this.line(record.roomId, { kind: 'error', text: `could not join: ${messageOf(err)}` })
+      return
+    }
+    const view = this.model.find(record.roomId)
+    if (view != null) view.nick = session.nick
+    session.on('message', (m) => { this.onMessage(m) })
+    session.on('member', (m) => { this.onMember(m, session) })
+    session.on('warning', (w) => { this.line(w.roomId, { kind: 'error', text: w.message }) })
+    this.syncMembers(session)
+    this.line(record.roomId, { kind: 'system', text: `joined '${record.name}' as ${session.nick}; end-to-end encrypted. /help lists commands.` })
+    this.refreshStatus()
+  }
+
+  private onMessage (m: ChatMessageEvent): void {
+    this.line(m.roomId, {
+      ts: m.ts,
+      kind: m.kind === 'action' ? 'action' : 'message',
+      text: m.text,
+      nick: m.nick,
+      fingerprint: m.fingerprint,
+      self: m.self,
+      mention: !m.self && this.model.mentions(m.text, m.roomId)
+    })
+  }
+
+  private onMember (m: MemberEvent, session: RoomSession): void {
+    this.syncMembers(session)
+    if (m.self) return
+    const who = `${m.nick} (${m.fingerprint.slice(0, 8)})`
+    const text = {
+      join: `${who} joined`,
+      present: `${who} is here`,
+      nick: `${m.previousNick ?? '?'} (${m.fingerprint.slice(0, 8)}) is now known as ${m.nick}`,
+      leave: `${who} left`,
+      gone: `${who} has not been heard from for a while and is gone`
+    }[m.event]
+    this.line(m.roomId, { kind: 'system', text })
+  }
+
+  private syncMembers (session: RoomSession): void {
+    const room = this.model.find(session.roomId)
+    if (room == null) return
+    room.members = session.members().map((m) => ({ nick: m.nick, fingerprint: m.fingerprint, self: m.self }))
+    this.render()
+  }
+
+  private refreshStatus (): void {
+    for (const room of this.model.rooms) {
+      const status = this.init.client.roomStatus(room.roomId)
+      if (status != null) room.status = status
+    }
+    this.render()
+  }
+
+  private session (): RoomSession | undefined {
+    const room = this.model.room
+    return room == null ? undefined : this.init.client.rooms().find((s) => s.roomId === room.roomId)
+  }
+
+  // ---- keys ---------------------------------------------------------------
+
+  /** A key from the view: bound actions first, printable characters into the input. */
+  onKey (ch: string | undefined, fullKey: string): void {
+    const action = actionFor(fullKey)
+    if (action !== 'complete') this.completion = undefined
+    if (action != null) {
+      this.act(action)
+    } else if (ch != null && ch.length > 0 && !/[\p{Cc}]/u.test(ch)) {
+      this.input.insert(ch)
+    }
+    this.render()
+  }
+
+  private act (action: KeyAction): void {
+    const height = this.init.view.logHeight()
+    switch (action) {
+      case 'send': void this.submit(this.input.take()); break
+      case 'complete': this.tabComplete(); break
+      case 'quit': void this.quit(); break
+      case 'nextRoom': this.model.cycle(1); break
+      case 'prevRoom': this.model.cycle(-1); break
+      case 'nextActive': this.model.nextActive(); break
+      case 'pageUp': this.model.scrollBy(Math.max(1, height - 2), height); break
+      case 'pageDown': this.model.scrollBy(-Math.max(1, height - 2), height); break
+      case 'historyUp': this.input.historyUp(); break
+      case 'historyDown': this.input.historyDown(); break
+      case 'left': this.input.left(); break
+      case 'right': this.input.right(); break
+      case 'home': this.input.home(); break
+      case 'end': this.input.end(); break
+      case 'backspace': this.input.backspace(); break
+      case 'deleteForward': this.input.deleteForward(); break
+      case 'killToStart': this.input.killToStart(); break
+      case 'killWord': this.input.killWord(); break
+      default: this.model.switchTo(Number(action.slice(4)) - 1)
+    }
+  }
+
+  private tabComplete (): void {
+    const nicks = this.model.room?.members.filter((m) => !m.self).map((m) => m.nick) ?? []
+    const result = complete(this.input.text, true, { commands: COMMANDS.map((c) => c.name), nicks }, this.completion)
+    this.input.set(result.input)
+    this.completion = result.state
+  }
+
+  /** Run a typed line: a /command, or a message to the current room. */
+  async submit (line: string): Promise<void> {
+    const parsed = parseCommandLine(line)
+    try {
+      if (parsed.kind === 'text') {
+        if (parsed.text.trim().length === 0) return
+        const session = this.session()
+        if (session == null) return this.fail('you are in no room here: /join <roomId> <invite> first')
+        await session.send(parsed.text)
+        return
+      }
+      const spec = COMMANDS.find((c) => c.name === parsed.name)
+      if (spec == null) return this.fail(`unknown command /${parsed.name}; /help lists them`)
+      const arity = checkArity(spec, parsed.args)
+      if (arity != null) return this.fail(arity)
+      await spec.run(this, parsed.args, parsed.rest)
+    } catch (err) {
+      this.fail(messageOf(err))
+    }
+  }
+
+  // ---- commands (CommandContext) -----------------------------------------
+
+  info (text: string): void {
+    const room = this.model.room
+    if (room == null) this.systemLine(text)
+    else this.line(room.roomId, { kind: 'system', text })
+  }
+
+  fail (text: string): void {
+    const room = this.model.room
+    if (room == null) this.systemLine(`error: ${text}`)
+    else this.line(room.roomId, { kind: 'error', text })
+  }
+
+  help (topic?: string): void {
+    const lines = topic === 'keys' ? ['Keys:', ...keyHelp()] : helpText(COMMANDS, topic)
+    for (const l of lines) this.info(l)
+  }
+
+  async join (roomId: string, invite?: string): Promise<void> {
+    const record = invite != null ? acceptInvite(invite, roomId, this.init.rooms).room : this.init.rooms.require(roomId)
+    this.model.addRoom(record.roomId, record.name)
+    this.model.switchTo(this.model.rooms.findIndex((r) => r.roomId === record.roomId))
+    await this.openRoom(record)
+  }
+
+  async create (name: string): Promise<void> {
+    const current = this.session()
+    if (current == null) return this.fail('/create uses the relays of the current room; open a room first, or use: cryptochat create <name> --relay <multiaddr>')
+    const room = createRoom({ name, relays: current.relays, identity: this.init.identity, rooms: this.init.rooms, nick: this.model.nickIn() })
+    await this.join(room.roomId)
+    await this.invite({ qr: false })
+  }
+
+  async invite (options: { expires?: string, qr: boolean }): Promise<void> {
+    const room = this.model.room
+    if (room == null) return this.fail('open a room first')
+    const ttlMs = options.expires != null ? this.init.parseDuration(options.expires) : undefined
+    const issued = issueInvite(this.init.rooms.require(room.roomId), this.init.identity, ttlMs != null ? { ttlMs } : {})
+    this.info(`invite to '${room.name}', valid until ${new Date(issued.expiresAt).toLocaleString()} (share it privately: it lets anyone read the room):`)
+    this.info(`cryptochat join ${room.roomId} --invite ${issued.code}`)
+    if (options.qr) for (const l of await qrLines(issued.code)) this.line(room.roomId, { kind: 'block', text: l })
+  }
+
+  async part (): Promise<void> {
+    const room = this.model.room
+    if (room == null) return this.fail('no room to leave')
+    await this.init.client.leaveRoom(room.roomId)
+    this.model.removeRoom(room.roomId)
+    this.systemLine(`left '${room.name}'; /join ${room.roomId} to come back`)
+    this.model.switchTo(this.model.current)
+  }
+
+  async setNick (nick: string): Promise<void> {
+    const session = this.session()
+    if (session == null) return this.fail('open a room first')
+    await session.setNick(nick)
+    const view = this.model.find(session.roomId)
+    if (view != null) view.nick = nick
+    this.syncMembers(session)
+    this.info(`you are now known as ${nick} in this room`)
+  }
+
+  listRooms (): void {
+    const open = new Set(this.model.rooms.map((r) => r.roomId))
+    this.model.rooms.forEach((r, i) => { this.info(`${i + 1}. ${r.name}  ${r.roomId}${r.unread > 0 ? `  (${r.unread} unread)` : ''}`) })
+    for (const r of this.init.rooms.list().filter((r) => !open.has(r.roomId))) this.info(`-  ${r.name}  ${r.roomId}  (not open: /join ${r.roomId})`)
+  }
+
+  who (): void {
+    const room = this.model.room
+    if (room == null) return this.fail('open a room first')
+    this.info(`${room.members.length} member${room.members.length === 1 ? '' : 's'} in '${room.name}':`)
+    for (const m of room.members) this.info(`  ${m.nick}  ${m.fingerprint.slice(0, 8)}${m.self ? '  (you)' : ''}`)
+  }
+
+  whois (nick: string): void {
+    const matches = this.model.room?.members.filter((m) => m.nick.toLowerCase() === nick.toLowerCase()) ?? []
+    if (matches.length === 0) return this.fail(`no member called ${nick} here`)
+    for (const m of matches) this.info(`${m.nick}${m.self ? ' (you)' : ''}: fingerprint ${groupFingerprint(m.fingerprint)}`)
+  }
+
+  async me (action: string): Promise<void> {
+    const session = this.session()
+    if (session == null) return this.fail('open a room first')
+    await session.send(action, MessageKind.ACTION)
+  }
+
+  clear (): void {
+    const room = this.model.room
+    if (room != null) {
+      room.lines = []
+      room.scroll = 0
+    }
+  }
+
+  async quit (): Promise<void> {
+    if (this.quitting) return
+    this.quitting = true
+    if (this.statusTimer != null) clearInterval(this.statusTimer)
+    this.init.onQuit()
+  }
+}

@@ -1,0 +1,135 @@
+import type { CommandSpec } from './command-line.js'
+
+/**
+ * What commands can do: the app implements this. Commands parse and check their
+ * arguments; the app does the work (and reports failures in the log).
+ */
+export interface CommandContext {
+  /** A system line in the current room's log. */
+  info(text: string): void
+  /** An error line in the current room's log. */
+  fail(text: string): void
+  join(roomId: string, invite?: string): Promise<void>
+  create(name: string): Promise<void>
+  invite(options: { expires?: string, qr: boolean }): Promise<void>
+  part(): Promise<void>
+  setNick(nick: string): Promise<void>
+  listRooms(): void
+  who(): void
+  whois(nick: string): void
+  me(action: string): Promise<void>
+  clear(): void
+  help(topic?: string): void
+  quit(): Promise<void>
+}
+
+/** Every slash command, as data: `/help` is generated from this table. */
+export const COMMANDS: Array<CommandSpec<CommandContext>> = [
+  {
+    name: 'help',
+    args: '[command|keys]',
+    summary: 'list commands, or explain one',
+    help: '/help lists every command; /help <command> explains one; /help keys lists the key bindings.',
+    maxArgs: 1,
+    run: (ctx, args) => { ctx.help(args[0]) }
+  },
+  {
+    name: 'join',
+    args: '<roomId> [invite]',
+    summary: 'join a room (with an invite the first time)',
+    help: 'Joins a room you are in, or, with an invite code, a new one. The invite is checked (signature, expiry, room id) before anything goes on the network.',
+    minArgs: 1,
+    maxArgs: 2,
+    run: async (ctx, args) => { await ctx.join(args[0] as string, args[1]) }
+  },
+  {
+    name: 'create',
+    args: '<name>',
+    summary: 'create a room on the current room\'s relays',
+    help: 'Creates a new room using the relays of the room you are looking at, joins it, and shows an invite for it.',
+    minArgs: 1,
+    run: async (ctx, _args, rest) => { await ctx.create(rest.trim()) }
+  },
+  {
+    name: 'invite',
+    args: '[--expires <duration>] [--qr]',
+    summary: 'show a new invite to this room',
+    help: 'Signs a new invite to the current room (default lifetime 7 days; e.g. --expires 12h) and shows it; --qr also draws it as a QR code. Anyone holding it can read the room: share it privately.',
+    maxArgs: 3,
+    run: async (ctx, args) => {
+      let expires: string | undefined
+      let qr = false
+      for (let i = 0; i < args.length; i++) {
+        if (args[i] === '--qr') qr = true
+        else if (args[i] === '--expires' && args[i + 1] != null) expires = args[++i]
+        else return ctx.fail('usage: /invite [--expires <duration>] [--qr]')
+      }
+      await ctx.invite({ qr, ...(expires != null ? { expires } : {}) })
+    }
+  },
+  {
+    name: 'part',
+    args: '',
+    summary: 'leave the current room (it stays in /rooms)',
+    help: 'Announces your departure and closes the current room in this window. You can /join it again later.',
+    maxArgs: 0,
+    run: async (ctx) => { await ctx.part() }
+  },
+  {
+    name: 'nick',
+    args: '<name>',
+    summary: 'change your nick in this room',
+    help: 'Changes your nick in the current room, announces it to the members and remembers it. Nicks are labels: members are told apart by fingerprint.',
+    minArgs: 1,
+    run: async (ctx, _args, rest) => { await ctx.setNick(rest.trim()) }
+  },
+  {
+    name: 'rooms',
+    args: '',
+    summary: 'list your rooms',
+    help: 'Lists the rooms open in this window (with unread counts) and the others you are in.',
+    maxArgs: 0,
+    run: (ctx) => { ctx.listRooms() }
+  },
+  {
+    name: 'who',
+    args: '',
+    summary: 'list the members of this room',
+    help: 'Lists who is in the current room: nick and short fingerprint.',
+    maxArgs: 0,
+    run: (ctx) => { ctx.who() }
+  },
+  {
+    name: 'whois',
+    args: '<nick>',
+    summary: 'show a member\'s full fingerprint',
+    help: 'Shows the full identity fingerprint of every member using that nick (compare it out of band to be sure who you talk to).',
+    minArgs: 1,
+    maxArgs: 1,
+    run: (ctx, args) => { ctx.whois(args[0] as string) }
+  },
+  {
+    name: 'me',
+    args: '<action>',
+    summary: 'send an action (* you waves)',
+    help: 'Sends an action line, shown as "* nick action".',
+    minArgs: 1,
+    run: async (ctx, _args, rest) => { await ctx.me(rest) }
+  },
+  {
+    name: 'clear',
+    args: '',
+    summary: 'clear the log of this room',
+    help: 'Clears the current room\'s log on screen (nothing is deleted for anyone else).',
+    maxArgs: 0,
+    run: (ctx) => { ctx.clear() }
+  },
+  {
+    name: 'quit',
+    args: '',
+    summary: 'leave every room and quit',
+    help: 'Announces your departure from every room, closes the connections and restores the terminal. Ctrl-C does the same.',
+    maxArgs: 0,
+    run: async (ctx) => { await ctx.quit() }
+  }
+]

@@ -1,0 +1,144 @@
+/**
+ * The UI's state, independent of blessed: rooms, their log lines, unread counts,
+ * scroll positions, members and the input line. Events come in (a message, a member
+ * change, a key), the model changes, the view redraws from it.
+ */
+
+/** One line of a room's log. */
+export interface LogLine {
+  ts: number
+  /** `block`: pre-formatted text drawn as is, in white, without time (a QR code). */
+  kind: 'message' | 'action' | 'system' | 'error' | 'block'
+  text: string
+  nick?: string
+  fingerprint?: string
+  self?: boolean
+  /** The line mentions us. */
+  mention?: boolean
+}
+
+/** A member as the member list shows it. */
+export interface MemberView {
+  nick: string
+  fingerprint: string
+  self: boolean
+}
+
+/** Connection summary shown in the status bar. */
+export interface StatusView {
+  relaysUp: number
+  relaysTotal: number
+  direct: number
+  relayed: number
+  viaHub: boolean
+}
+
+/** A room as the UI shows it. */
+export interface RoomView {
+  roomId: string
+  name: string
+  lines: LogLine[]
+  unread: number
+  mention: boolean
+  /** Lines scrolled up from the bottom; 0 follows new messages. */
+  scroll: number
+  members: MemberView[]
+  status?: StatusView
+  /** Our nick in this room (nicks are per room). */
+  nick?: string
+}
+
+/** Most lines kept per room in memory (history on disk is a later feature). */
+export const MAX_LOG_LINES = 2000
+
+/** The whole UI state. */
+export class UiModel {
+  readonly rooms: RoomView[] = []
+  current = 0
+  /** The status line for the "no room" screen and system messages. */
+  readonly system: LogLine[] = []
+
+  constructor (public nick: string, readonly fingerprint: string) {}
+
+  get room (): RoomView | undefined {
+    return this.rooms[this.current]
+  }
+
+  find (roomId: string): RoomView | undefined {
+    return this.rooms.find((r) => r.roomId === roomId)
+  }
+
+  addRoom (roomId: string, name: string): RoomView {
+    const existing = this.find(roomId)
+    if (existing != null) return existing
+    const room: RoomView = { roomId, name, lines: [], unread: 0, mention: false, scroll: 0, members: [] }
+    this.rooms.push(room)
+    return room
+  }
+
+  removeRoom (roomId: string): void {
+    const index = this.rooms.findIndex((r) => r.roomId === roomId)
+    if (index < 0) return
+    this.rooms.splice(index, 1)
+    if (this.current >= this.rooms.length) this.current = Math.max(0, this.rooms.length - 1)
+  }
+
+  /** Append a line to a room; counts it unread (and a mention) unless it is on screen. */
+  addLine (roomId: string, line: LogLine): void {
+    const room = this.find(roomId)
+    if (room == null) return
+    room.lines.push(line)
+    if (room.lines.length > MAX_LOG_LINES) room.lines.splice(0, room.lines.length - MAX_LOG_LINES)
+    // A reader scrolled up keeps their place: the new line pushes the view, not them.
+    if (room.scroll > 0) room.scroll++
+    const visible = room === this.room
+    if (!visible && (line.kind === 'message' || line.kind === 'action') && line.self !== true) {
+      room.unread++
+      if (line.mention === true) room.mention = true
+    }
+  }
+
+  /** Switch to room `index` (0-based); clears its unread count. */
+  switchTo (index: number): boolean {
+    const room = this.rooms[index]
+    if (room == null) return false
+    this.current = index
+    room.unread = 0
+    room.mention = false
+    return true
+  }
+
+  /** Next (+1) or previous (-1) room, wrapping around. */
+  cycle (step: 1 | -1): void {
+    if (this.rooms.length === 0) return
+    this.switchTo((this.current + step + this.rooms.length) % this.rooms.length)
+  }
+
+  /** Jump to the next room with activity (mentions first); false when there is none. */
+  nextActive (): boolean {
+    const order = this.rooms.map((_, i) => (this.current + 1 + i) % this.rooms.length)
+    const target = order.find((i) => this.rooms[i]?.mention === true) ?? order.find((i) => (this.rooms[i]?.unread ?? 0) > 0)
+    return target != null && target !== this.current && this.switchTo(target)
+  }
+
+  /** Scroll the current room by `lines` (positive: up into the past). */
+  scrollBy (lines: number, viewHeight: number): void {
+    const room = this.room
+    if (room == null) return
+    const max = Math.max(0, room.lines.length - viewHeight)
+    room.scroll = Math.min(max, Math.max(0, room.scroll + lines))
+  }
+
+  /** Our nick in a room (or the default one). */
+  nickIn (roomId?: string): string {
+    return (roomId != null ? this.find(roomId)?.nick : this.room?.nick) ?? this.nick
+  }
+
+  /** Whether `text` mentions our nick (in that room) as a word. */
+  mentions (text: string, roomId?: string): boolean {
+    const nick = this.nickIn(roomId)
+    if (nick.length === 0) return false
+    const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    return new RegExp(`(^|[^\\p{L}\\p{N}_])${escaped}($|[^\\p{L}\\p{N}_])`, 'iu').test(text)
+  }
+}
