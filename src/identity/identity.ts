@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { fromString, toString } from 'uint8arrays'
 import { equalBytes, generateSigningKeyPair, publicKeyOf, SECRET_KEY_BYTES } from '../crypto/index.js'
-import { ensurePrivateDir, fileExists, readPrivateJson, writePrivateFile } from '../store/index.js'
+import { createPrivateFileExclusive, ensurePrivateDir, fileExists, readPrivateJson } from '../store/index.js'
 import { IdentityFileError } from './errors.js'
 import { fingerprint } from './fingerprint.js'
 
@@ -66,6 +66,9 @@ export function loadOrCreateIdentity (dataDir: string): { identity: Identity, cr
     secretKey: toString(secretKey, 'base64'),
     publicKey: toString(publicKey, 'base64')
   }
-  writePrivateFile(path, JSON.stringify(file, null, 2) + '\n')
+  // Two first runs at once must not end up with two identities: one creation wins.
+  if (!createPrivateFileExclusive(path, JSON.stringify(file, null, 2) + '\n')) {
+    return { identity: parseIdentityFile(path, readPrivateJson(path, MAX_IDENTITY_FILE_BYTES)), created: false }
+  }
   return { identity: fromKeys(secretKey, publicKey), created: true }
 }

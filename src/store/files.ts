@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, chmodSync } from 'node:fs'
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, chmodSync } from 'node:fs'
 import { dirname, join, basename } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { CorruptFileError, DataDirError, InsecurePermissionsError } from './errors.js'
@@ -20,12 +20,8 @@ export function ensurePrivateDir (dir: string): void {
   }
 }
 
-/**
- * Write `data` to `path` atomically with mode 0600: a temporary file in the same
- * directory, fsynced, then renamed over the target, so a crash leaves either the old
- * or the new content and never a torn file.
- */
-export function writePrivateFile (path: string, data: string | Uint8Array): void {
+/** Write `data` to a new private temporary file beside `path`, fsynced; returns its path. */
+function writeTemp (path: string, data: string | Uint8Array): string {
   const dir = dirname(path)
   ensurePrivateDir(dir)
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
@@ -36,6 +32,36 @@ export function writePrivateFile (path: string, data: string | Uint8Array): void
   } finally {
     closeSync(fd)
   }
+  return tmp
+}
+
+/**
+ * Create `path` with `data` (0600) only if it does not exist yet, atomically: when
+ * several processes race to create the same file (a first run started twice), exactly
+ * one wins and the others get `false` and should read the winner's file.
+ */
+export function createPrivateFileExclusive (path: string, data: string | Uint8Array): boolean {
+  const tmp = writeTemp(path, data)
+  try {
+    linkSync(tmp, path)
+    syncDir(dirname(path))
+    return true
+  } catch (err: any) {
+    if (err?.code === 'EEXIST') return false
+    throw err
+  } finally {
+    rmSync(tmp, { force: true })
+  }
+}
+
+/**
+ * Write `data` to `path` atomically with mode 0600: a temporary file in the same
+ * directory, fsynced, then renamed over the target, so a crash leaves either the old
+ * or the new content and never a torn file.
+ */
+export function writePrivateFile (path: string, data: string | Uint8Array): void {
+  const dir = dirname(path)
+  const tmp = writeTemp(path, data)
   try {
     renameSync(tmp, path)
   } catch (err) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, isAbsolute } from 'node:path'
 import {
+  createPrivateFileExclusive,
   ensurePrivateDir, writePrivateFile, readPrivateFile, readPrivateJson, fileExists, resolveDataDir, defaultRelayDataDir,
   InsecurePermissionsError, CorruptFileError, DataDirError
 } from '../../src/store/index.js'
@@ -43,6 +44,15 @@ describe('store/files', () => {
     writePrivateFile(path, '')
     assert.equal(readFileSync(path, 'utf8'), '')
     assert.deepEqual(readdirSync(root), ['f'])
+  })
+
+  it('createPrivateFileExclusive creates once: a second creator gets false and the first content stays', () => {
+    const path = join(root, 'once', 'identity.json')
+    assert.equal(createPrivateFileExclusive(path, 'first'), true)
+    assert.equal(createPrivateFileExclusive(path, 'second'), false)
+    assert.equal(readFileSync(path, 'utf8'), 'first')
+    assert.equal(perms(statSync(path).mode), 0o600)
+    assert.deepEqual(readdirSync(join(root, 'once')), ['identity.json'])
   })
 
   it('readPrivateFile and readPrivateJson read back what was written', () => {
