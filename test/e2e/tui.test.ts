@@ -1,0 +1,112 @@
+/**
+ * The full-screen UI as a person uses it: the real program in tmux, against a real relay
+ * and real headless peers. Every step waits on what the screen (or a peer) shows.
+ */
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { fileURLToPath } from 'node:url'
+import { removeDir, tempDir } from '../helpers/index.js'
+import { Procs, startRelay, type Proc } from './procs.js'
+import { TmuxSession, tmuxAvailable } from './tmux.js'
+
+const CRYPTOCHAT = fileURLToPath(new URL('../../../bin/cryptochat.js', import.meta.url))
+const skip = tmuxAvailable() ? false : 'tmux is not installed on this machine: the UI tests drive the program through tmux'
+
+describe('terminal UI in tmux (real relay, real peers)', { skip }, () => {
+  const procs = new Procs()
+  const dirs: string[] = []
+  let ui: TmuxSession | undefined
+  let bob: Proc
+  let carol: Proc
+  let team: { roomId: string, invite: string }
+  let random: { roomId: string, invite: string }
+  let aliceDir: string
+  let fpAlice: string
+  const dir = (name: string): string => {
+    const d = tempDir(`cryptochat-tui-${name}-`)
+    dirs.push(d)
+    return d
+  }
+
+  before(async () => {
+    const relay = await startRelay(procs, dir('relay'))
+    aliceDir = dir('alice')
+    const t = await procs.run('cryptochat', ['create', 'team', '--relay', relay.addr, '--nick', 'alice', '--json', '--data-dir', aliceDir])
+    const r = await procs.run('cryptochat', ['create', 'random', '--relay', relay.addr, '--nick', 'alice', '--json', '--data-dir', aliceDir])
+    team = t.lines[0] as any
+    random = r.lines[0] as any
+    fpAlice = ((await procs.run('cryptochat', ['id', '--json', '--data-dir', aliceDir])).lines[0] as any).fingerprint
+    bob = procs.spawn('cryptochat', ['join', team.roomId, '--invite', team.invite, '--nick', 'bob', '--json', '--data-dir', dir('bob')], 'bob')
+    carol = procs.spawn('cryptochat', ['join', random.roomId, '--invite', random.invite, '--nick', 'carol', '--json', '--data-dir', dir('carol')], 'carol')
+    await Promise.all([bob.waitForLine((l) => l.type === 'ready', 20_000, 'bob ready'), carol.waitForLine((l) => l.type === 'ready', 20_000, 'carol ready')])
+    ui = new TmuxSession(`${JSON.stringify(process.execPath)} ${JSON.stringify(CRYPTOCHAT)} join ${team.roomId} --data-dir ${JSON.stringify(aliceDir)}`)
+  })
+
+  after(async () => {
+    ui?.kill()
+    await procs.stopAll()
+    for (const d of dirs) removeDir(d)
+  })
+
+  test('opens every room, this one first, and shows the members and the status', async () => {
+    const screen = await (ui as TmuxSession).waitForScreen((s) => s.includes("joined 'team' as alice") && s.includes('members (2)'), 20_000, 'the team room joined with bob in it')
+    assert.match(screen, /1 team/)
+    assert.match(screen, /2 random/)
+    assert.match(screen, /bob [0-9a-f]{8}/)
+    assert.match(screen, /alice \([0-9a-f]{8}\) \| team \| relay up 1\/1 \| mesh: hub/)
+    assert.match(screen, /E2E encrypted/)
+  })
+
+  test('a typed message reaches the peer; the peer\'s message appears in the log', async () => {
+    const s = ui as TmuxSession
+    s.typeLine('hello bob, from the UI')
+    const got = await bob.waitForLine((l) => l.type === 'message' && l.text === 'hello bob, from the UI', 10_000, 'the UI\'s message at bob')
+    assert.equal(got.nick, 'alice')
+    assert.equal(got.fingerprint, fpAlice)
+    bob.writeLine('hi alice 你好 👋')
+    await s.waitForScreen((screen) => /<bob> hi alice 你好 👋/.test(screen), 10_000, 'bob\'s message in the log')
+  })
+
+  test('hostile text from a peer is shown inert: no escape sequences, no blessed tags', async () => {
+    const s = ui as TmuxSession
+    bob.writeLine('x \x1b[2J\x1b]0;pwned\x07 {red-fg}RED{/red-fg} end')
+    const screen = await s.waitForScreen((sc) => sc.includes('{red-fg}RED{/red-fg} end'), 10_000, 'the hostile line, shown literally')
+    assert.ok(screen.includes('^[[2J^[]0;pwned^G'), screen)
+    // The screen was not cleared by the ESC [2J: earlier lines are still there.
+    assert.ok(screen.includes('hello bob, from the UI'))
+  })
+
+  test('/nick is announced to the room; /who and /help answer in the log', async () => {
+    const s = ui as TmuxSession
+    s.typeLine('/nick alicia')
+    const change = await bob.waitForLine((l) => l.type === 'member' && l.event === 'nick', 10_000, 'the nick change at bob')
+    assert.equal(change.nick, 'alicia')
+    assert.equal(change.previousNick, 'alice')
+    await s.waitForScreen((sc) => sc.includes('you are now known as alicia'), 10_000, 'the nick confirmation')
+    s.typeLine('/who')
+    await s.waitForScreen((sc) => sc.includes("2 members in 'team'") && /-- bob [0-9a-f]{8}/.test(sc), 10_000, '/who output')
+    s.typeLine('/help')
+    await s.waitForScreen((sc) => sc.includes('/whois <nick>') && sc.includes('/quit'), 10_000, '/help output')
+    s.typeLine('/frobnicate')
+    await s.waitForScreen((sc) => sc.includes('unknown command /frobnicate'), 10_000, 'the unknown-command line')
+  })
+
+  test('a message in another room counts as unread; Alt-2 switches to it and clears the count', async () => {
+    const s = ui as TmuxSession
+    carol.writeLine('psst, over here')
+    await s.waitForScreen((sc) => /2 random \(1\)/.test(sc), 10_000, 'an unread count on random')
+    s.send('M-2')
+    const screen = await s.waitForScreen((sc) => sc.includes('<carol> psst, over here'), 10_000, 'the random room after Alt-2')
+    assert.doesNotMatch(screen, /2 random \(1\)/)
+    assert.match(screen, /random \| relay up/)
+  })
+
+  test('/quit leaves every room, exits 0 and gives the terminal back', async () => {
+    const s = ui as TmuxSession
+    s.typeLine('/quit')
+    const screen = await s.waitForScreen((sc) => sc.includes('EXITED WITH 0'), 15_000, 'the program to exit')
+    assert.doesNotMatch(screen, /lq rooms|qqqq|members \(/, 'the UI is gone from the terminal')
+    const left = await bob.waitForLine((l) => l.type === 'member' && l.event === 'leave', 10_000, 'alice\'s departure at bob')
+    assert.equal(left.fingerprint, fpAlice)
+  })
+})
