@@ -167,6 +167,12 @@ export class TuiApp implements CommandContext {
 
   /** A key from the view: bound actions first, printable characters into the input. */
   onKey (ch: string | undefined, fullKey: string): void {
+    if (this.init.view.overlayOpen) {
+      // Any key closes an overlay (the QR code), and does nothing else.
+      this.init.view.closeOverlay()
+      this.render()
+      return
+    }
     const action = actionFor(fullKey)
     if (action !== 'complete') this.completion = undefined
     if (action != null) {
@@ -271,7 +277,12 @@ export class TuiApp implements CommandContext {
     const issued = issueInvite(this.init.rooms.require(room.roomId), this.init.identity, ttlMs != null ? { ttlMs } : {})
     this.info(`invite to '${room.name}', valid until ${new Date(issued.expiresAt).toLocaleString()} (share it privately: it lets anyone read the room):`)
     this.info(`cryptochat join ${room.roomId} --invite ${issued.code}`)
-    if (options.qr) for (const l of await qrLines(issued.code)) this.line(room.roomId, { kind: 'block', text: l })
+    if (options.qr) {
+      const lines = await qrLines(issued.code)
+      if (!this.init.view.showOverlay('invite QR code: any key closes', lines)) {
+        this.fail(`the terminal is too small for the QR code (it needs ${Math.max(...lines.map((l) => [...l].length)) + 4}×${lines.length + 2}); enlarge it and try again`)
+      }
+    }
   }
 
   async part (): Promise<void> {

@@ -61,7 +61,7 @@ export const COMMANDS: Array<CommandSpec<CommandContext>> = [
       let qr = false
       for (let i = 0; i < args.length; i++) {
         if (args[i] === '--qr') qr = true
-        else if (args[i] === '--expires' && args[i + 1] != null) expires = args[++i]
+        else if (args[i] === '--expires' && args[i + 1]?.startsWith('--') === false) expires = args[++i]
         else return ctx.fail('usage: /invite [--expires <duration>] [--qr]')
       }
       await ctx.invite({ qr, ...(expires != null ? { expires } : {}) })

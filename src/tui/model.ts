@@ -80,6 +80,8 @@ export class UiModel {
     const index = this.rooms.findIndex((r) => r.roomId === roomId)
     if (index < 0) return
     this.rooms.splice(index, 1)
+    // Removing a room before the one on screen must not change what is on screen.
+    if (index < this.current) this.current--
     if (this.current >= this.rooms.length) this.current = Math.max(0, this.rooms.length - 1)
   }
 
@@ -116,7 +118,8 @@ export class UiModel {
 
   /** Jump to the next room with activity (mentions first); false when there is none. */
   nextActive (): boolean {
-    const order = this.rooms.map((_, i) => (this.current + 1 + i) % this.rooms.length)
+    // The other rooms, nearest after the current one first (the current one is not "next").
+    const order = this.rooms.slice(1).map((_, i) => (this.current + 1 + i) % this.rooms.length)
     const target = order.find((i) => this.rooms[i]?.mention === true) ?? order.find((i) => (this.rooms[i]?.unread ?? 0) > 0)
     return target != null && target !== this.current && this.switchTo(target)
   }

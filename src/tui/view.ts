@@ -29,6 +29,7 @@ export class TuiView {
   private readonly memberList: blessed.Widgets.BoxElement
   private readonly status: blessed.Widgets.BoxElement
   private readonly input: blessed.Widgets.BoxElement
+  private overlay?: blessed.Widgets.BoxElement
 
   constructor (init: TuiViewInit = {}) {
     this.screen = blessed.screen({
@@ -185,6 +186,41 @@ export class TuiView {
     const cursorChar = Array.from(after)[0] ?? ' '
     const rest = after.slice(cursorChar === ' ' && after.length === 0 ? 0 : cursorChar.length)
     this.input.setContent(`> ${escapeTags(shownBefore)}{inverse}${escapeTags(cursorChar)}{/inverse}${escapeTags(truncate(rest, Math.max(0, width - displayWidth(shownBefore) - 1)))}`)
+  }
+
+  /**
+   * Show pre-formatted lines (a QR code) in a box over everything, as wide as they need;
+   * false when the terminal is too small to show them whole (a cut QR code is useless).
+   */
+  showOverlay (title: string, lines: string[]): boolean {
+    this.closeOverlay()
+    const width = Math.max(...lines.map(displayWidth), displayWidth(title)) + 4
+    const height = lines.length + 2
+    if (width > (this.screen.width as number) || height > (this.screen.height as number)) return false
+    this.overlay = blessed.box({
+      parent: this.screen,
+      top: 'center',
+      left: 'center',
+      width,
+      height,
+      border: { type: 'line' },
+      label: ` ${escapeTags(title)} `,
+      tags: true,
+      style: { fg: 'white', bg: 'black' },
+      content: lines.map((l) => ` ${escapeTags(l)}`).join('\n')
+    })
+    this.screen.render()
+    return true
+  }
+
+  /** Whether an overlay is open (the next key closes it). */
+  get overlayOpen (): boolean {
+    return this.overlay != null
+  }
+
+  closeOverlay (): void {
+    this.overlay?.destroy()
+    this.overlay = undefined
   }
 
   destroy (): void {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import closeWithGrace from 'close-with-grace'
 import { createChatClient, createRoom, issueInvite, RelayUnreachableError, type ChatClient } from '../../chat/index.js'
 import { openContext } from '../context.js'
+import { writePrivateFile } from '../../store/index.js'
 import type { Output } from '../output.js'
 import { parseDuration } from '../parse.js'
 import { onHangup } from '../hangup.js'
@@ -123,10 +124,15 @@ export async function demoCommand (opts: DemoOptions, output: Output): Promise<n
     }
 
     const joinLine = `cryptochat join ${room.roomId} --invite ${invite.code}`
+    // A 400-character invite wrapped inside a box is hard to copy, so the second
+    // terminal gets a short script to run instead. It joins with its own data
+    // directory (removed with the demo), leaving the user's real rooms untouched.
+    const joinScript = join(base, 'join.sh')
+    writePrivateFile(joinScript, `#!/bin/sh\n# Joins the CryptoChat demo room as a guest (made by cryptochat demo; removed when it stops).\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(BIN, 'cryptochat.js'))} join ${room.roomId} --invite ${invite.code} --nick guest --data-dir ${JSON.stringify(join(base, 'guest'))} "$@"\n`)
     client = createChatClient({ identity: me.identity, rooms: me.rooms, nick })
     await client.start()
     if (opts.plain === true) {
-      output.out(`Local relay: ${relay.addr}\nJoin this room from a second terminal with:\n  ${joinLine}\n`)
+      output.out(`Local relay: ${relay.addr}\nJoin this room from a second terminal with:\n  sh ${joinScript}\nor, from anywhere:\n  ${joinLine}\n`)
       const session = await client.joinRoom(me.rooms.require(room.roomId))
       await runLineMode(client, session, me, output, process.stdin)
     } else {
@@ -141,9 +147,9 @@ export async function demoCommand (opts: DemoOptions, output: Output): Promise<n
         parseDuration,
         signal: ui.signal,
         banner: [
-          `demo: a relay on ${relay.addr}, two scripted peers (${BOT_NICKS.join(', ')}) and you. Ctrl-C or /quit stops it all.`,
-          'join this room from a second terminal with:',
-          joinLine
+          `demo: a local relay, two scripted peers (${BOT_NICKS.join(', ')}) and you. Ctrl-C or /quit stops it all.`,
+          'to join from a second terminal, run:',
+          `sh ${joinScript}`
         ]
       })
     }
