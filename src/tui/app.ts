@@ -92,7 +92,11 @@ export class TuiApp implements CommandContext {
   }
 
   private line (roomId: string, line: Omit<LogLine, 'ts'> & { ts?: number }): void {
-    this.model.addLine(roomId, { ts: Date.now(), ...line })
+    const full: LogLine = { ts: Date.now(), ...line }
+    const room = this.model.find(roomId)
+    // Only a reader scrolled up needs the row count (to keep their place).
+    const rows = room != null && room.scroll > 0 ? this.init.view.rowCount(full, room) : 1
+    this.model.addLine(roomId, full, rows)
     this.render()
   }
 
@@ -192,8 +196,8 @@ export class TuiApp implements CommandContext {
       case 'nextRoom': this.model.cycle(1); break
       case 'prevRoom': this.model.cycle(-1); break
       case 'nextActive': this.model.nextActive(); break
-      case 'pageUp': this.model.scrollBy(Math.max(1, height - 2), height); break
-      case 'pageDown': this.model.scrollBy(-Math.max(1, height - 2), height); break
+      case 'pageUp': this.scroll(Math.max(1, height - 2), height); break
+      case 'pageDown': this.scroll(-Math.max(1, height - 2), height); break
       case 'historyUp': this.input.historyUp(); break
       case 'historyDown': this.input.historyDown(); break
       case 'left': this.input.left(); break
@@ -206,6 +210,11 @@ export class TuiApp implements CommandContext {
       case 'killWord': this.input.killWord(); break
       default: this.model.switchTo(Number(action.slice(4)) - 1)
     }
+  }
+
+  private scroll (rows: number, height: number): void {
+    const room = this.model.room
+    if (room != null) this.model.scrollBy(rows, height, this.init.view.totalRows(room))
   }
 
   private tabComplete (): void {

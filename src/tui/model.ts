@@ -40,8 +40,10 @@ export interface RoomView {
   lines: LogLine[]
   unread: number
   mention: boolean
-  /** Lines scrolled up from the bottom; 0 follows new messages. */
+  /** Rows scrolled up from the bottom; 0 follows new messages. */
   scroll: number
+  /** Lines that arrived below while scrolled up (shown in the status bar). */
+  newBelow?: number
   members: MemberView[]
   status?: StatusView
   /** Our nick in this room (nicks are per room). */
@@ -85,14 +87,20 @@ export class UiModel {
     if (this.current >= this.rooms.length) this.current = Math.max(0, this.rooms.length - 1)
   }
 
-  /** Append a line to a room; counts it unread (and a mention) unless it is on screen. */
-  addLine (roomId: string, line: LogLine): void {
+  /**
+   * Append a line to a room; counts it unread (and a mention) unless it is on screen.
+   * `rows` is how many screen rows the line takes once wrapped (scrolling counts rows).
+   */
+  addLine (roomId: string, line: LogLine, rows = 1): void {
     const room = this.find(roomId)
     if (room == null) return
     room.lines.push(line)
     if (room.lines.length > MAX_LOG_LINES) room.lines.splice(0, room.lines.length - MAX_LOG_LINES)
     // A reader scrolled up keeps their place: the new line pushes the view, not them.
-    if (room.scroll > 0) room.scroll++
+    if (room.scroll > 0) {
+      room.scroll += rows
+      room.newBelow = (room.newBelow ?? 0) + 1
+    }
     const visible = room === this.room
     if (!visible && (line.kind === 'message' || line.kind === 'action') && line.self !== true) {
       room.unread++
@@ -124,12 +132,16 @@ export class UiModel {
     return target != null && target !== this.current && this.switchTo(target)
   }
 
-  /** Scroll the current room by `lines` (positive: up into the past). */
-  scrollBy (lines: number, viewHeight: number): void {
+  /**
+   * Scroll the current room by `rows` (positive: up into the past), within the log's
+   * `totalRows` screen rows once wrapped (by default one row per line).
+   */
+  scrollBy (rows: number, viewHeight: number, totalRows?: number): void {
     const room = this.room
     if (room == null) return
-    const max = Math.max(0, room.lines.length - viewHeight)
-    room.scroll = Math.min(max, Math.max(0, room.scroll + lines))
+    const max = Math.max(0, (totalRows ?? room.lines.length) - viewHeight)
+    room.scroll = Math.min(max, Math.max(0, room.scroll + rows))
+    if (room.scroll === 0) room.newBelow = 0
   }
 
   /** Our nick in a room (or the default one). */

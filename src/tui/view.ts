@@ -123,6 +123,18 @@ export class TuiView {
     ]
   }
 
+  /** Screen rows one line of `room` takes once wrapped. */
+  rowCount (line: LogLine, room: RoomView): number {
+    return this.rowsOf(line, this.logWidth(), duplicateNicks(room.members.map((m) => m.nick))).length
+  }
+
+  /** Screen rows the whole log of `room` takes once wrapped. */
+  totalRows (room: RoomView): number {
+    const dups = duplicateNicks(room.members.map((m) => m.nick))
+    const width = this.logWidth()
+    return room.lines.reduce((sum, line) => sum + this.rowsOf(line, width, dups).length, 0)
+  }
+
   private renderLog (room: RoomView | undefined, model: UiModel): void {
     if (room == null) {
       this.log.setLabel(' CryptoChat ')
@@ -169,7 +181,7 @@ export class TuiView {
         parts.push(`mesh: ${s.viaHub ? 'hub' : 'no hub'}, ${s.direct} direct, ${s.relayed} relayed`)
       }
       parts.push('E2E encrypted')
-      if (room.scroll > 0) parts.push(`scrolled up ${room.scroll}`)
+      if (room.scroll > 0) parts.push(`{yellow-fg}scrolled up${(room.newBelow ?? 0) > 0 ? `, ${room.newBelow ?? 0} new below` : ''}{/yellow-fg}`)
     }
     this.status.setContent(parts.join(' | '))
   }

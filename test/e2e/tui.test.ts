@@ -101,6 +101,23 @@ describe('terminal UI in tmux (real relay, real peers)', { skip }, () => {
     assert.match(screen, /random \| relay up/)
   })
 
+  test('PgUp scrolls back; new messages do not pull the reader down; PgDn returns', async () => {
+    const s = ui as TmuxSession
+    for (let i = 1; i <= 50; i++) carol.writeLine(`line ${i} of a long chat`)
+    await s.waitForScreen((sc) => sc.includes('line 50 of a long chat'), 15_000, 'the last of 50 lines')
+    s.send('PageUp')
+    await s.waitForScreen((sc) => sc.includes('scrolled up') && !sc.includes('line 50 of a long chat'), 10_000, 'the log scrolled up')
+    carol.writeLine('a late message')
+    // It arrives, and the reader stays where they were: told of it, not pulled down.
+    const held = await s.waitForScreen((sc) => sc.includes('scrolled up, 1 new below'), 10_000, 'the late message counted below')
+    assert.ok(!held.includes('a late message'))
+    s.send('PageDown')
+    s.send('PageDown')
+    s.send('PageDown')
+    const screen = await s.waitForScreen((sc) => sc.includes('a late message') && !sc.includes('scrolled up'), 10_000, 'back at the bottom with the late message')
+    assert.match(screen, /line 50 of a long chat/)
+  })
+
   test('/quit leaves every room, exits 0 and gives the terminal back', async () => {
     const s = ui as TmuxSession
     s.typeLine('/quit')
