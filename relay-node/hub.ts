@@ -1,6 +1,6 @@
 import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
-import { TOPIC_PATTERN } from '../src/constants.js'
+import { MEET_TOPIC_PATTERN, TOPIC_PATTERN } from '../src/constants.js'
 import { decodeEnvelope } from '../src/protocol/index.js'
 
 const log = logger('cryptochat:relay:hub')
@@ -11,6 +11,11 @@ export interface TopicHubInit {
   maxTopics: number
   /** Largest envelope forwarded, bytes. */
   maxMessageBytes: number
+  /**
+   * Forward rooms' chat topics too (the hub); when false (`--no-hub`) only the
+   * discovery ("meet") topics are served, and chat travels member to member.
+   */
+  chat: boolean
   /** Called when the hub joins or leaves a topic. */
   onChange?: (event: 'join' | 'leave', topic: string) => void
 }
@@ -27,9 +32,10 @@ export interface TopicHub {
 }
 
 /**
- * A hub that joins a room topic when a connected peer subscribes to it (only topics of
- * the exact form `/cryptochat/1/<64 hex>`, at most `maxTopics`), so the relay forwards
- * that room's ciphertext between members, and leaves it when no peer remains.
+ * A hub that joins a room's topics when a connected peer subscribes to them (only topics
+ * of the exact forms `/cryptochat/1/<64 hex>` (chat, unless `chat` is false) and
+ * `/cryptochat/1/meet/<64 hex>` (discovery), at most `maxTopics`), so the relay forwards
+ * that room's ciphertext between members, and leaves each when no peer remains.
  *
  * It holds no key and can read nothing; it checks only what needs no key: that a message
  * is a well-formed envelope of bounded size (so plain garbage is dropped here rather
@@ -50,7 +56,7 @@ export function createTopicHub (pubsub: GossipSub, init: TopicHubInit): TopicHub
   }
 
   const join = (topic: string): void => {
-    if (joined.has(topic) || !TOPIC_PATTERN.test(topic)) return
+    if (joined.has(topic) || !(MEET_TOPIC_PATTERN.test(topic) || (init.chat && TOPIC_PATTERN.test(topic)))) return
     if (joined.size >= init.maxTopics) {
       if (!waiting.has(topic)) log('topic limit %d reached, %s waits', init.maxTopics, topic)
       waiting.add(topic)

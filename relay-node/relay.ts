@@ -1,6 +1,6 @@
 import type { PrivateKey } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
-import { createChatNode, type ChatNode } from '../src/net/index.js'
+import { createChatNode, RELAY_AGENT_HUB, RELAY_AGENT_NO_HUB, type ChatNode } from '../src/net/index.js'
 import { parseRelayConfig, type RelayConfig, type RelayConfigInput } from './config.js'
 import { createTopicHub, type TopicHub } from './hub.js'
 
@@ -20,8 +20,8 @@ export interface RelayInit {
 export interface Relay {
   readonly node: ChatNode
   readonly config: RelayConfig
-  /** Hub, or undefined when the hub is disabled. */
-  readonly hub?: TopicHub
+  /** The topic hub (discovery topics always; chat topics unless `hub.enabled` is false). */
+  readonly hub: TopicHub
   /** Peer id as a string. */
   peerId(): string
   /** Full multiaddrs, each ending in `/p2p/<peerId>`. */
@@ -41,7 +41,8 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
     listen: config.listen,
     announce: config.announce,
     relayTransport: false,
-    agentVersion: 'cryptochat-relay',
+    // Clients read this to know whether to wait for the relay in a room's chat mesh.
+    agentVersion: config.hub.enabled ? RELAY_AGENT_HUB : RELAY_AGENT_NO_HUB,
     gossip: {
       meshDegree: config.hub.meshDegree,
       maxFrameBytes: config.hub.maxFrameBytes,
@@ -65,19 +66,22 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
       maxIncomingPendingConnections: config.connections.maxIncomingPendingConnections
     }
   })
-  const hub = config.hub.enabled
-    ? createTopicHub(node.services.pubsub, { maxTopics: config.hub.maxTopics, maxMessageBytes: config.hub.maxMessageBytes, onChange: init.onTopic })
-    : undefined
+  const hub = createTopicHub(node.services.pubsub, {
+    maxTopics: config.hub.maxTopics,
+    maxMessageBytes: config.hub.maxMessageBytes,
+    chat: config.hub.enabled,
+    ...(init.onTopic != null ? { onChange: init.onTopic } : {})
+  })
   log('relay %s started', node.peerId.toString())
 
   return {
     node,
     config,
-    ...(hub != null ? { hub } : {}),
+    hub,
     peerId: () => node.peerId.toString(),
     multiaddrs: () => node.getMultiaddrs().map((ma) => ma.toString()),
     async stop () {
-      hub?.stop()
+      hub.stop()
       await node.stop()
     }
   }

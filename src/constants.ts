@@ -14,6 +14,17 @@ export const TOPIC_PREFIX = '/cryptochat/1/'
 /** The exact shape of a room topic; anything else is never joined by a relay. */
 export const TOPIC_PATTERN = /^\/cryptochat\/1\/[0-9a-f]{64}$/
 
+/**
+ * Prefix of a room's discovery ("meet") topic: members announce themselves (sealed, like
+ * any message) there so they can connect to each other; a relay serves these topics even
+ * when it runs no chat hub (`--no-hub`).
+ */
+export const MEET_TOPIC_PREFIX = '/cryptochat/1/meet/'
+export const MEET_TOPIC_PATTERN = /^\/cryptochat\/1\/meet\/[0-9a-f]{64}$/
+
+/** Most transport addresses a member announces (and a receiver accepts). */
+export const MAX_ANNOUNCED_ADDRS = 16
+
 /** Room ids are 128 random bits, written as 32 lowercase hex characters. */
 export const ROOM_ID_BYTES = 16
 export const ROOM_ID_PATTERN = /^[0-9a-f]{32}$/
@@ -123,6 +134,17 @@ export const CLIENT_RPC_DECODE_LIMITS = {
   maxControlMessages: 256,
   maxPeerInfos: 16
 }
+
+/**
+ * Where a client listens by default: any interface (so members that can reach it connect
+ * directly) and `/p2p-circuit` (a reservation on its relays, so members that cannot reach
+ * it directly connect through a relay).
+ */
+export const DEFAULT_CLIENT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/p2p-circuit']
+
+/** Relay reconnection backoff: first delay and cap. */
+export const RELAY_RECONNECT_MIN_MS = 500
+export const RELAY_RECONNECT_MAX_MS = 30_000
 
 /** Client connection limits: a client needs its relays and, later, its room's members. */
 export const CLIENT_MAX_CONNECTIONS = 128

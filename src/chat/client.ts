@@ -1,14 +1,14 @@
 import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
-import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { KEEP_ALIVE } from '@libp2p/interface'
-import { JOIN_TIMEOUT_MS } from '../constants.js'
+import { DEFAULT_CLIENT_LISTEN, JOIN_TIMEOUT_MS, MAX_ANNOUNCED_ADDRS } from '../constants.js'
 import type { Identity } from '../identity/index.js'
 import { createChatNode, meshPeers, type ChatNode } from '../net/index.js'
 import { MessageKind } from '../protocol/index.js'
 import type { RoomRecord, RoomStore } from '../room/index.js'
-import { ClientStateError, JoinTimeoutError, RelayUnreachableError } from './errors.js'
+import { ClientStateError, JoinTimeoutError } from './errors.js'
+import { MemberLinks } from './member-links.js'
+import { RelayLinks, relayPeerId, type RelayEvent } from './relay-links.js'
 import { RoomSession } from './room-session.js'
 
 const log = logger('cryptochat:client')
@@ -19,16 +19,20 @@ export interface ChatClientInit {
   rooms: RoomStore
   /** Nick announced in rooms. */
   nick: string
-  /** Transport addresses to listen on (default none: the client only dials out). */
+  /** Transport addresses to listen on (default: any interface, and a relay reservation). */
   listen?: string[]
   /** How long {@link ChatClient.joinRoom} waits for a relay and the room's mesh. */
   joinTimeoutMs?: number
 }
 
-/** A relay connection went up or down. */
-export interface RelayEvent {
+export type { RelayEvent }
+
+/** A link to another member's node opened or closed. */
+export interface PeerEvent {
   peerId: string
   up: boolean
+  /** Direct, or through a relay's circuit. */
+  direct: boolean
 }
 
 /** How a room is connected right now, for a status bar. */
@@ -46,6 +50,7 @@ export interface RoomStatus {
 /** Client-wide events. */
 export interface ClientEvents {
   relay: [RelayEvent]
+  peer: [PeerEvent]
 }
 
 /** The chat client: one libp2p node (fresh transport key per run) and the rooms it is in. */
@@ -65,16 +70,13 @@ export interface ChatClient extends EventEmitter<ClientEvents> {
   stop(): Promise<void>
 }
 
-function relayPeerId (addr: string): string {
-  const id = multiaddr(addr).getComponents().findLast((c) => c.name === 'p2p')?.value
-  if (id == null) throw new RelayUnreachableError(`relay address ${addr} has no peer id`)
-  return id
-}
 
 class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient {
   private _node?: ChatNode
   private readonly init: ChatClientInit
-  private readonly relayIds = new Set<string>()
+  private readonly relays = new RelayLinks()
+  private members?: MemberLinks
+  private announceTimer?: ReturnType<typeof setTimeout>
   private readonly sessions = new Map<string, RoomSession>()
   private readonly releases = new Map<string, () => Promise<void>>()
   private stopped = false
@@ -97,18 +99,33 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     if (this._node != null) return
     // No privateKey: libp2p makes a fresh transport key each run, so relays and peers
     // cannot link this user's sessions; the identity only travels inside ciphertext.
-    this._node = await createChatNode({
-      listen: this.init.listen ?? [],
-      gossip: { relayPeerIds: this.relayIds }
+    const node = await createChatNode({
+      listen: this.init.listen ?? DEFAULT_CLIENT_LISTEN,
+      holePunching: true,
+      gossip: { relayPeerIds: this.relays.ids }
     })
-    this._node.addEventListener('peer:connect', (evt) => {
-      const id = evt.detail.toString()
-      if (this.relayIds.has(id)) this.emit('relay', { peerId: id, up: true })
+    this._node = node
+    this.members = new MemberLinks(node)
+    this.relays.attach(node)
+    this.relays.on('relay', (e) => { this.emit('relay', e) })
+    const onConnection = (up: boolean) => (evt: CustomEvent<{ remotePeer: { toString(): string }, limits?: unknown }>) => {
+      const id = evt.detail.remotePeer.toString()
+      if (this.members?.isMember(id) === true) this.emit('peer', { peerId: id, up, direct: evt.detail.limits == null })
+    }
+    node.addEventListener('connection:open', onConnection(true) as any)
+    node.addEventListener('connection:close', onConnection(false) as any)
+    // New addresses (a relay reservation, say): tell the rooms, once things settle.
+    node.addEventListener('self:peer:update', () => {
+      if (this.announceTimer != null) clearTimeout(this.announceTimer)
+      this.announceTimer = setTimeout(() => { for (const s of this.sessions.values()) s.announce() }, 300)
+      this.announceTimer.unref?.()
     })
-    this._node.addEventListener('peer:disconnect', (evt) => {
-      const id = evt.detail.toString()
-      if (this.relayIds.has(id)) this.emit('relay', { peerId: id, up: false })
-    })
+  }
+
+  /** How members reach us: our transport peer id and addresses (direct and circuit). */
+  private transportInfo (): { peerId: string, addrs: string[] } {
+    const node = this.node
+    return { peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map((a) => a.toString()).slice(0, MAX_ANNOUNCED_ADDRS) }
   }
 
   rooms (): RoomSession[] {
@@ -120,7 +137,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     if (session == null || this._node == null) return undefined
     const node = this._node
     const relayIds = new Set(session.relays.map(relayPeerId))
-    const connected = (id: string): boolean => node.getConnections(peerIdFromString(id)).length > 0
+    const connected = (id: string): boolean => this.relays.isUp(id)
     const mesh = meshPeers(node.services.pubsub, session.topic)
     let direct = 0
     let relayed = 0
@@ -139,55 +156,28 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     }
   }
 
-  /** Dial every relay of the room; resolve when at least one is connected. */
-  private async connectRelays (relays: string[], signal: AbortSignal): Promise<string[]> {
-    const node = this.node
-    const failures: string[] = []
-    const attempts = relays.map(async (addr) => {
-      const id = relayPeerId(addr)
-      this.relayIds.add(id)
-      // Keep-alive: libp2p redials a tagged peer when its connection drops.
-      await node.peerStore.merge(peerIdFromString(id), {
-        multiaddrs: [multiaddr(addr)],
-        tags: { [KEEP_ALIVE]: { value: 1 } }
-      })
-      try {
-        await node.dial(multiaddr(addr), { signal })
-        return id
-      } catch (err: any) {
-        failures.push(`${addr}: ${err?.message ?? err}`)
-        log('relay %s unreachable: %s', addr, err?.message)
-        throw err
-      }
-    })
-    try {
-      await Promise.any(attempts)
-    } catch {
-      throw new RelayUnreachableError(`could not reach any relay of this room (${failures.join('; ')})`)
-    }
-    return relays.map(relayPeerId)
-  }
-
-  /** Resolve once one of `relayIds` is in our mesh for `topic`. */
-  private async waitForMesh (topic: string, relayIds: string[], signal: AbortSignal): Promise<void> {
+  /**
+   * Resolve once the room is ready: one of its relays is connected and in our mesh for
+   * the room's discovery topic (so our arrival reaches the members) and, when that relay
+   * runs a chat hub, for the chat topic too (so a message sent now reaches every member
+   * online). Without a hub, chat then flows member to member as links come up.
+   */
+  private async waitForReady (session: RoomSession, relayIds: string[], signal: AbortSignal): Promise<void> {
     const pubsub = this.node.services.pubsub
-    // Ready means a publish now reaches the relay: it is in our mesh for the topic (it
-    // will forward to us) and we know it subscribes to the topic (we will send to it).
-    const subscribed = (): Set<string> => new Set(pubsub.getSubscribers(topic).map((p) => p.toString()))
-    const inMesh = (): boolean => {
-      const subs = subscribed()
-      return meshPeers(pubsub, topic).some((p) => relayIds.includes(p) && subs.has(p))
-    }
-    if (inMesh()) return
+    const ready = (topic: string, id: string): boolean =>
+      meshPeers(pubsub, topic).includes(id) && pubsub.getSubscribers(topic).some((p) => p.toString() === id)
+    const isReady = (): boolean => relayIds.some((id) =>
+      this.relays.isUp(id) && ready(session.meetTopic, id) && (!this.relays.offersHub(id) || ready(session.topic, id)))
+    if (isReady()) return
     await new Promise<void>((resolve, reject) => {
       const check = (): void => {
-        if (!inMesh()) return
+        if (!isReady()) return
         cleanup()
         resolve()
       }
       const onAbort = (): void => {
         cleanup()
-        reject(new JoinTimeoutError('connected to the relay, but it did not join the room in time (its hub may be off, or full)'))
+        reject(new JoinTimeoutError('connected to the relay, but it did not join the room in time (its hub may be full)'))
       }
       const cleanup = (): void => {
         pubsub.removeEventListener('gossipsub:graft', check)
@@ -232,13 +222,16 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
       identity: this.init.identity,
       rooms: this.init.rooms,
       pubsub: this.node.services.pubsub,
-      nick: this.init.nick
+      nick: this.init.nick,
+      transport: () => this.transportInfo()
     })
+    session.on('peerInfo', (info) => { this.members?.connect(info) })
+    session.on('member', (m) => { if (m.event === 'leave' || m.event === 'gone') this.members?.forget(m.roomId, m.fingerprint) })
     const signal = AbortSignal.timeout(this.init.joinTimeoutMs ?? JOIN_TIMEOUT_MS)
-    const relayIds = await this.connectRelays(room.relays, signal)
+    const relayIds = await this.relays.connect(room.relays, signal)
     session.subscribe()
     try {
-      await this.waitForMesh(session.topic, relayIds, signal)
+      await this.waitForReady(session, relayIds, signal)
     } catch (err) {
       session.unsubscribe()
       throw err
@@ -263,6 +256,8 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
   async stop (): Promise<void> {
     if (this.stopped) return
     this.stopped = true
+    this.relays.stop()
+    if (this.announceTimer != null) clearTimeout(this.announceTimer)
     for (const id of [...this.sessions.keys()]) await this.leaveRoom(id)
     await this._node?.stop()
   }

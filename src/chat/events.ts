@@ -54,8 +54,17 @@ export interface RejectedEvent {
   reason: string
 }
 
+/** A member announced how to reach its node (inside the room's encryption). */
+export interface PeerInfoEvent {
+  roomId: string
+  fingerprint: string
+  peerId: string
+  addrs: string[]
+}
+
 /** Events of a room session. */
 export interface RoomEvents {
+  peerInfo: [PeerInfoEvent]
   message: [ChatMessageEvent]
   member: [MemberEvent]
   warning: [RoomErrorEvent]

@@ -15,9 +15,9 @@
  * await client.stop()
  * ```
  */
-export { createChatClient, type ChatClient, type ChatClientInit, type ClientEvents, type RelayEvent, type RoomStatus } from './client.js'
+export { createChatClient, type ChatClient, type ChatClientInit, type ClientEvents, type RelayEvent, type PeerEvent, type RoomStatus } from './client.js'
 export { RoomSession, type RoomSessionInit } from './room-session.js'
-export type { ChatMessageEvent, MemberEvent, Member, RoomErrorEvent, RejectedEvent, RoomEvents } from './events.js'
+export type { ChatMessageEvent, MemberEvent, Member, PeerInfoEvent, RoomErrorEvent, RejectedEvent, RoomEvents } from './events.js'
 export { MemberList, type PresenceSignal } from './members.js'
 export { RelayUnreachableError, JoinTimeoutError, SendError, ClientStateError } from './errors.js'
 export {

@@ -5,7 +5,7 @@ import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTER
 import { bytesToHex, hexToBytes } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import {
-  MessageKind, UnknownEpochError, checkOutgoing, epochZeroKey, openMessage, sealMessage, topicForRoom, type OpenedMessage
+  MessageKind, UnknownEpochError, checkOutgoing, epochZeroKey, meetTopicForRoom, openMessage, sealMessage, topicForRoom, type OpenedMessage
 } from '../protocol/index.js'
 import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
 import { SendError } from './errors.js'
@@ -21,9 +21,16 @@ export interface RoomSessionInit {
   rooms: RoomStore
   pubsub: GossipSub
   nick: string
+  /** How to reach our node, announced with JOIN and PRESENCE (omitted: not announced). */
+  transport?: () => { peerId: string, addrs: string[] }
   /** Clock, for tests. */
   now?: () => number
 }
+
+/** Control messages (who is here, how to reach them) go on the discovery topic. */
+const MEET_KINDS = new Set<MessageKind>([MessageKind.JOIN, MessageKind.PRESENCE, MessageKind.LEAVE, MessageKind.NICK])
+/** Announcements that carry our transport addresses. */
+const ANNOUNCE_KINDS = new Set<MessageKind>([MessageKind.JOIN, MessageKind.PRESENCE])
 
 const KIND_TEXT: Record<string, 'text' | 'action' | undefined> = {
   [MessageKind.TEXT]: 'text',
@@ -46,7 +53,10 @@ const SIGNAL: Record<string, PresenceSignal> = {
  */
 export class RoomSession extends EventEmitter<RoomEvents> {
   readonly roomId: string
+  /** The room's chat topic. */
   readonly topic: string
+  /** The room's discovery topic (presence and transport announcements). */
+  readonly meetTopic: string
   readonly name: string
   nick: string
   private readonly roomIdBytes: Uint8Array
@@ -58,6 +68,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private readonly pubsub: GossipSub
   private room: RoomRecord
   private readonly now: () => number
+  private readonly transport?: () => { peerId: string, addrs: string[] }
   private readonly memberList = new MemberList()
   private presenceTimer?: ReturnType<typeof setInterval>
   private readonly replyTimers = new Set<ReturnType<typeof setTimeout>>()
@@ -73,6 +84,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.nick = init.nick
     this.roomIdBytes = hexToBytes(this.roomId)
     this.topic = topicForRoom(init.room.secret, this.roomIdBytes)
+    this.meetTopic = meetTopicForRoom(init.room.secret, this.roomIdBytes)
+    this.transport = init.transport
     this.keys.set(0, epochZeroKey(init.room.secret, this.roomIdBytes))
     this.identity = init.identity
     this.selfHex = bytesToHex(init.identity.publicKey)
@@ -87,12 +100,19 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     return this.room.epoch
   }
 
-  /** Install the validator and subscribe to the room topic. */
+  /** Install the validator and subscribe to the room's chat and discovery topics. */
   subscribe (): void {
     if (this.joined) return
-    this.pubsub.topicValidators.set(this.topic, (_peer, msg) => this.validate(msg.data))
-    this.pubsub.subscribe(this.topic)
+    for (const topic of [this.topic, this.meetTopic]) {
+      this.pubsub.topicValidators.set(topic, (_peer, msg) => this.validate(msg.data))
+      this.pubsub.subscribe(topic)
+    }
     this.joined = true
+  }
+
+  /** Announce ourselves again (e.g. when our addresses change). */
+  announce (): void {
+    if (this.joined) this.sendQuietly(MessageKind.PRESENCE)
   }
 
   /** The room's relay addresses. */
@@ -145,8 +165,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     for (const t of this.replyTimers) clearTimeout(t)
     this.replyTimers.clear()
     if (this.joined) {
-      this.pubsub.unsubscribe(this.topic)
-      this.pubsub.topicValidators.delete(this.topic)
+      for (const topic of [this.topic, this.meetTopic]) {
+        this.pubsub.unsubscribe(topic)
+        this.pubsub.topicValidators.delete(topic)
+      }
       this.joined = false
     }
     this.flushReplay()
@@ -217,6 +239,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private deliver (msg: OpenedMessage, self: boolean): void {
     const fp = fingerprint(msg.sender)
     const ts = Number(msg.timestamp)
+    if (!self && msg.peerId.length > 0 && ANNOUNCE_KINDS.has(msg.kind)) {
+      this.emit('peerInfo', { roomId: this.roomId, fingerprint: fp, peerId: msg.peerId, addrs: msg.addrs })
+    }
     const signal = SIGNAL[msg.kind]
     if (signal != null) {
       const change = this.memberList.observe(signal, fp, msg.nick, self, this.now())
@@ -261,9 +286,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       key,
       senderSecretKey: this.identity.secretKey,
       senderPublicKey: this.identity.publicKey
-    }, { seq, timestamp: BigInt(ts), kind, nick: this.nick, body })
+    }, { seq, timestamp: BigInt(ts), kind, nick: this.nick, body, ...(ANNOUNCE_KINDS.has(kind) ? this.transport?.() ?? {} : {}) })
     try {
-      await this.pubsub.publish(this.topic, bytes)
+      await this.pubsub.publish(MEET_KINDS.has(kind) ? this.meetTopic : this.topic, bytes)
     } catch (err: any) {
       const why = String(err?.message ?? err).includes('NoPeersSubscribedToTopic') ? 'no member or relay is listening in this room right now' : String(err?.message ?? err)
       throw new SendError(`message not delivered: ${why}`)

@@ -13,7 +13,26 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
   session.on('message', (m) => { output.json({ type: 'message', ...m }) })
   session.on('member', (m) => { output.json({ type: 'member', ...m }) })
   session.on('warning', (e) => { output.json({ type: 'error', ...e }) })
-  client.on('relay', (r) => { output.json({ type: 'relay', ...r }) })
+  client.on('relay', (r) => { output.json({ type: 'relay', ...r }); connectionChanged() })
+  client.on('peer', (p) => { output.json({ type: 'peer', ...p }); connectionChanged() })
+
+  // A `connection` summary whenever links change (coalesced), and once at ready.
+  let last = ''
+  let pending: ReturnType<typeof setTimeout> | undefined
+  const emitConnection = (): void => {
+    pending = undefined
+    const status = client.roomStatus(session.roomId)
+    if (status == null) return
+    const line = JSON.stringify({ type: 'connection', roomId: session.roomId, ...status })
+    if (line !== last) output.json(JSON.parse(line))
+    last = line
+  }
+  function connectionChanged (): void {
+    pending ??= setTimeout(emitConnection, 100)
+  }
+  // The mesh changes without connection events too (grafts): look again now and then.
+  const poll = setInterval(connectionChanged, 2000)
+  poll.unref()
 
   output.json({
     type: 'ready',
@@ -24,6 +43,7 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
     peerId: client.peerId,
     topic: session.topic
   })
+  emitConnection()
 
   // Lines are sent one after another, in order; EOF waits for the last one.
   let queue = Promise.resolve()
@@ -40,6 +60,8 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
   })
   await new Promise<void>((resolve) => lines.once('close', resolve))
   await queue
+  clearInterval(poll)
+  if (pending != null) clearTimeout(pending)
   await client.leaveRoom(session.roomId)
   output.json({ type: 'left', roomId: session.roomId })
 }

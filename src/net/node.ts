@@ -5,6 +5,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { circuitRelayServer, circuitRelayTransport, type CircuitRelayServerInit } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
@@ -38,6 +39,8 @@ export interface ChatNodeInit {
   relayServer?: CircuitRelayServerInit
   /** Dial peers through circuit relays (clients). Default true. */
   relayTransport?: boolean
+  /** Try to upgrade relayed connections to direct ones (DCUtR hole punching; clients). */
+  holePunching?: boolean
   /** Connection manager limits. */
   connectionManager?: ConnectionManagerInit
   connectionGater?: ConnectionGater
@@ -59,6 +62,7 @@ export async function createChatNode (init: ChatNodeInit = {}): Promise<ChatNode
     pubsub: gossipService(init.gossip)
   }
   if (init.relayServer != null) services.relay = circuitRelayServer(init.relayServer)
+  if (init.holePunching === true) services.dcutr = dcutr()
   const transports: any[] = [tcp()]
   if (init.relayTransport !== false) transports.push(circuitRelayTransport())
 

@@ -304,6 +304,8 @@ export interface ChatMessage {
   kind: MessageKind
   nick: string
   body: string
+  peerId: string
+  addrs: string[]
 }
 
 export namespace ChatMessage {
@@ -346,6 +348,18 @@ export namespace ChatMessage {
           w.string(obj.body)
         }
 
+        if ((obj.peerId != null && obj.peerId !== '')) {
+          w.uint32(58)
+          w.string(obj.peerId)
+        }
+
+        if (obj.addrs != null && obj.addrs.length > 0) {
+          for (const value of obj.addrs) {
+            w.uint32(66)
+            w.string(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -356,7 +370,9 @@ export namespace ChatMessage {
           timestamp: 0n,
           kind: MessageKind.TEXT,
           nick: '',
-          body: ''
+          body: '',
+          peerId: '',
+          addrs: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -389,6 +405,18 @@ export namespace ChatMessage {
               obj.body = reader.string()
               break
             }
+            case 7: {
+              obj.peerId = reader.string()
+              break
+            }
+            case 8: {
+              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
+                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
+              }
+
+              obj.addrs.push(reader.string())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -398,6 +426,10 @@ export namespace ChatMessage {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          addrs: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -446,6 +478,28 @@ export namespace ChatMessage {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 8: {
+              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addrs[]`,
+                index: obj.addrs,
+                value: reader.string()
+              }
+
+              obj.addrs++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -488,6 +542,17 @@ export namespace ChatMessage {
     value: string
   }
 
+  export interface ChatMessagePeerIdFieldEvent {
+    field: '$.peerId'
+    value: string
+  }
+
+  export interface ChatMessageAddrsFieldEvent {
+    field: '$.addrs[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<ChatMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ChatMessage.codec())
   }
@@ -496,7 +561,7 @@ export namespace ChatMessage {
     return decodeMessage(buf, ChatMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChatMessage>): Generator<ChatMessageSenderFieldEvent | ChatMessageSeqFieldEvent | ChatMessageTimestampFieldEvent | ChatMessageKindFieldEvent | ChatMessageNickFieldEvent | ChatMessageBodyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChatMessage>): Generator<ChatMessageSenderFieldEvent | ChatMessageSeqFieldEvent | ChatMessageTimestampFieldEvent | ChatMessageKindFieldEvent | ChatMessageNickFieldEvent | ChatMessageBodyFieldEvent | ChatMessagePeerIdFieldEvent | ChatMessageAddrsFieldEvent> {
     return streamMessage(buf, ChatMessage.codec(), opts)
   }
 }

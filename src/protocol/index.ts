@@ -14,7 +14,7 @@ export { encodeEnvelope, decodeEnvelope, type Envelope } from './envelope.js'
 export {
   ChatMessage, MessageKind, SignedMessage, checkOutgoing, decodeChatMessage, decodeSignedMessage, utf8Length
 } from './message.js'
-export { topicForRoom, epochZeroKey } from './keys.js'
+export { topicForRoom, meetTopicForRoom, epochZeroKey } from './keys.js'
 export {
   sealMessage, openMessage, envelopeAad,
   type OutgoingMessage, type SealContext, type OpenedMessage, type EpochKeyLookup

@@ -1,4 +1,4 @@
-import { TOPIC_PREFIX, PROTOCOL_VERSION } from '../constants.js'
+import { MEET_TOPIC_PREFIX, TOPIC_PREFIX, PROTOCOL_VERSION } from '../constants.js'
 import { bytesToHex, deriveKey } from '../crypto/index.js'
 
 /**
@@ -12,4 +12,12 @@ export function topicForRoom (roomSecret: Uint8Array, roomId: Uint8Array): strin
 /** The epoch-0 message key of a room, derived from its secret (later epochs are random keys). */
 export function epochZeroKey (roomSecret: Uint8Array, roomId: Uint8Array): Uint8Array {
   return deriveKey(roomSecret, roomId, `cryptochat/${PROTOCOL_VERSION}/epoch-key/0`)
+}
+
+/**
+ * The room's discovery topic, where members announce (sealed) how to reach them. Derived
+ * separately, so it cannot be linked to the room topic without the secret.
+ */
+export function meetTopicForRoom (roomSecret: Uint8Array, roomId: Uint8Array): string {
+  return MEET_TOPIC_PREFIX + bytesToHex(deriveKey(roomSecret, roomId, `cryptochat/${PROTOCOL_VERSION}/meet`))
 }

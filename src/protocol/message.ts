@@ -1,4 +1,4 @@
-import { MAX_BODY_BYTES, MAX_NICK_BYTES, MAX_PAYLOAD_BYTES } from '../constants.js'
+import { MAX_ANNOUNCED_ADDRS, MAX_BODY_BYTES, MAX_MULTIADDR_CHARS, MAX_NICK_BYTES, MAX_PAYLOAD_BYTES } from '../constants.js'
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../crypto/index.js'
 import { ChatMessage, MessageKind, SignedMessage } from './cryptochat.js'
 import { MalformedMessageError, MessageTooLargeError } from './errors.js'
@@ -38,7 +38,7 @@ export function decodeSignedMessage (bytes: Uint8Array): SignedMessage {
 export function decodeChatMessage (bytes: Uint8Array): ChatMessage {
   let message: ChatMessage
   try {
-    message = ChatMessage.decode(bytes)
+    message = ChatMessage.decode(bytes, { limits: { addrs: MAX_ANNOUNCED_ADDRS } })
   } catch {
     throw new MalformedMessageError('message is not valid protobuf')
   }
@@ -47,5 +47,6 @@ export function decodeChatMessage (bytes: Uint8Array): ChatMessage {
   if (!KINDS.has(message.kind as string)) throw new MalformedMessageError('unknown message kind')
   if (utf8Length(message.body) > MAX_BODY_BYTES) throw new MalformedMessageError('message body too long')
   if (utf8Length(message.nick) > MAX_NICK_BYTES) throw new MalformedMessageError('nick too long')
+  if (message.peerId.length > 128 || message.addrs.some((a) => a.length > MAX_MULTIADDR_CHARS)) throw new MalformedMessageError('transport address too long')
   return message
 }

@@ -31,6 +31,9 @@ export interface OutgoingMessage {
   kind: MessageKind
   nick: string
   body: string
+  /** Transport peer id and addresses (announcements only). */
+  peerId?: string
+  addrs?: string[]
 }
 
 /** The keys and identity a sender seals with. */

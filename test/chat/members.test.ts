@@ -70,8 +70,10 @@ describe('room membership as heard on the room', () => {
     assert.equal((sessions[0] as RoomSession).members().length, 2)
   })
 
-  it('the status of a room tells relay and mesh', () => {
-    const status = (clients[0] as ChatClient).roomStatus((sessions[0] as RoomSession).roomId)
-    assert.deepEqual(status, { relaysUp: 1, relaysTotal: 1, direct: 0, relayed: 0, viaHub: true })
+  it('members connect to each other directly; the status of a room tells relay and mesh', async () => {
+    const roomId = (sessions[0] as RoomSession).roomId
+    // On loopback everyone can reach everyone: alice and bob (carol left) link directly.
+    await waitFor(() => (clients[0] as ChatClient).roomStatus(roomId)?.direct === 1, 10_000, 'a direct link from alice to bob')
+    assert.deepEqual((clients[0] as ChatClient).roomStatus(roomId), { relaysUp: 1, relaysTotal: 1, direct: 1, relayed: 0, viaHub: true })
   })
 })
