@@ -232,7 +232,8 @@ export function hasStackTrace (stderr: string): boolean {
 
 /** A `cryptochat-relay start --json` on an ephemeral loopback port, once it listens. */
 export async function startRelay (procs: Procs, dataDir: string, extraArgs: string[] = [], name = 'relay'): Promise<{ proc: Proc, peerId: string, addr: string, listening: Json }> {
-  const proc = procs.spawn('relay', ['start', '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', dataDir, ...extraArgs], name)
+  const listen = extraArgs.includes('--listen') ? [] : ['--listen', '/ip4/127.0.0.1/tcp/0']
+  const proc = procs.spawn('relay', ['start', '--json', ...listen, '--data-dir', dataDir, ...extraArgs], name)
   const listening = await proc.waitForLine((l) => l.type === 'listening', 15_000, "'listening' line")
   const addr = (listening.multiaddrs as string[]).find((a) => a.startsWith('/ip4/127.0.0.1/tcp/'))
   if (addr == null) throw new Error(`relay printed no loopback address: ${JSON.stringify(listening)}`)
