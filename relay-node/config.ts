@@ -36,10 +36,13 @@ export const relayConfigSchema = z.strictObject({
   circuitRelay: z.strictObject({
     maxReservations: positive.default(256),
     reservationTtlMs: positive.default(2 * 60 * 60 * 1000),
-    /** Longest a relayed connection may stay open. */
-    durationLimitMs: positive.default(60 * 60 * 1000),
-    /** Most bytes a relayed connection may carry. */
-    dataLimitBytes: positive.default(64 * 1024 * 1024),
+    /**
+     * Longest a relayed connection may stay open. Generous (12 h): chat is small and
+     * clients redial a cut link at once, but each cut can lose a message in flight.
+     */
+    durationLimitMs: positive.default(12 * 60 * 60 * 1000),
+    /** Most bytes a relayed connection may carry (128 MiB: weeks of chat). */
+    dataLimitBytes: positive.default(128 * 1024 * 1024),
     maxInboundHopStreams: positive.default(256),
     maxOutboundStopStreams: positive.default(256)
   }).prefault({}),

@@ -142,6 +142,13 @@ export const CLIENT_RPC_DECODE_LIMITS = {
  */
 export const DEFAULT_CLIENT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/p2p-circuit']
 
+/**
+ * Of two members, the one with the smaller peer id dials; the other dials only if no
+ * link has appeared after this long (then backs off up to MEMBER_REDIAL_MAX_MS).
+ */
+export const MEMBER_DIAL_FALLBACK_MS = 3000
+export const MEMBER_REDIAL_MAX_MS = 60_000
+
 /** Relay reconnection backoff: first delay and cap. */
 export const RELAY_RECONNECT_MIN_MS = 500
 export const RELAY_RECONNECT_MAX_MS = 30_000
@@ -157,6 +164,12 @@ export const RELAY_APP_SCORE = 1000
 
 /** How long `join` waits for a relay and the room's mesh before reporting an error. */
 export const JOIN_TIMEOUT_MS = 20_000
+
+/**
+ * A message sent while nobody is reachable (a link being re-established) waits this
+ * long for a member or relay to appear before it is reported as not delivered.
+ */
+export const SEND_WAIT_FOR_PEERS_MS = 10_000
 
 /** How long shutdown waits for pending sends to flush. */
 export const SHUTDOWN_FLUSH_MS = 2_000

@@ -23,6 +23,8 @@ export interface ChatClientInit {
   listen?: string[]
   /** How long {@link ChatClient.joinRoom} waits for a relay and the room's mesh. */
   joinTimeoutMs?: number
+  /** Link to other members' nodes (default true); false keeps all traffic on relays. */
+  linkMembers?: boolean
 }
 
 export type { RelayEvent }
@@ -225,7 +227,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
       nick: this.init.nick,
       transport: () => this.transportInfo()
     })
-    session.on('peerInfo', (info) => { this.members?.connect(info) })
+    if (this.init.linkMembers !== false) session.on('peerInfo', (info) => { this.members?.connect(info) })
     session.on('member', (m) => { if (m.event === 'leave' || m.event === 'gone') this.members?.forget(m.roomId, m.fingerprint) })
     const signal = AbortSignal.timeout(this.init.joinTimeoutMs ?? JOIN_TIMEOUT_MS)
     const relayIds = await this.relays.connect(room.relays, signal)
@@ -257,6 +259,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     if (this.stopped) return
     this.stopped = true
     this.relays.stop()
+    this.members?.stop()
     if (this.announceTimer != null) clearTimeout(this.announceTimer)
     for (const id of [...this.sessions.keys()]) await this.leaveRoom(id)
     await this._node?.stop()

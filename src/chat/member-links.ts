@@ -1,8 +1,8 @@
 import { logger } from '@libp2p/logger'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { KEEP_ALIVE } from '@libp2p/interface'
-import { MAX_ANNOUNCED_ADDRS } from '../constants.js'
+import type { PeerId } from '@libp2p/interface'
+import { MAX_ANNOUNCED_ADDRS, MEMBER_DIAL_FALLBACK_MS, MEMBER_REDIAL_MAX_MS } from '../constants.js'
 import type { ChatNode } from '../net/index.js'
 import type { PeerInfoEvent } from './events.js'
 
@@ -13,17 +13,27 @@ const MEMBER_TAG = 'cryptochat-member'
 
 /**
  * Links to the other members' nodes, learnt from their (sealed) announcements: dial them
- * directly where we can, through a relay's circuit where we cannot, and keep them:
- * tagged keep-alive, so a dropped link (a relayed connection reaching its limit, say) is
- * re-established by libp2p. DCUtR upgrades relayed links to direct ones where possible.
+ * directly where we can, through a relay's circuit where we cannot, and keep the link up
+ * (a relayed connection reaching the relay's limits, a network blip: redialled at once,
+ * then with backoff). DCUtR upgrades relayed links to direct ones where it can.
+ *
+ * Only one side of a pair dials (the smaller peer id; the other only if no link appears
+ * within MEMBER_DIAL_FALLBACK_MS): two crossing dials make two connections, and when one
+ * of them closes gossipsub loses its stream to a peer that still looks connected.
  */
 export class MemberLinks {
-  /** fingerprint -> transport peer id, per room */
+  /** `${roomId}/${fingerprint}` -> transport peer id */
   private readonly byMember = new Map<string, string>()
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly node: ChatNode
+  private stopped = false
 
   constructor (node: ChatNode) {
     this.node = node
+    node.addEventListener('peer:disconnect', (evt) => {
+      const id = evt.detail.toString()
+      if (this.isMember(id)) this.keep(evt.detail, 0)
+    })
   }
 
   /** Whether `peerId` is a known member's node. */
@@ -32,10 +42,43 @@ export class MemberLinks {
     return false
   }
 
-  /** Connect to a member's node (idempotent; failures are logged, the next announcement retries). */
+  private connected (peerId: PeerId): boolean {
+    return this.node.getConnections(peerId).length > 0
+  }
+
+  /** We dial first when our peer id sorts first; otherwise only as a fallback. */
+  private dialsFirst (peerId: PeerId): boolean {
+    return this.node.peerId.toString() < peerId.toString()
+  }
+
+  /**
+   * Keep a link to `peerId` up: dial now (if we dial first) or after the fallback delay,
+   * and again with exponential backoff while it stays down and the peer is a member.
+   */
+  private keep (peerId: PeerId, attempt: number): void {
+    const id = peerId.toString()
+    if (this.stopped || this.timers.has(id)) return
+    const delay = attempt === 0 && this.dialsFirst(peerId)
+      ? 0
+      : Math.min(MEMBER_REDIAL_MAX_MS, MEMBER_DIAL_FALLBACK_MS * 2 ** Math.max(0, attempt - 1))
+    const timer = setTimeout(() => {
+      this.timers.delete(id)
+      if (this.stopped || !this.isMember(id) || this.connected(peerId)) return
+      this.node.dial(peerId).then(
+        () => { log('linked to member %s', id) },
+        (err: any) => {
+          log('could not reach member %s: %s', id, err?.message)
+          this.keep(peerId, attempt + 1)
+        })
+    }, delay)
+    timer.unref?.()
+    this.timers.set(id, timer)
+  }
+
+  /** A member announced how to reach it: remember its addresses and link to it. */
   connect (info: PeerInfoEvent): void {
     if (info.peerId === this.node.peerId.toString()) return
-    let peerId
+    let peerId: PeerId
     const addrs: Multiaddr[] = []
     try {
       peerId = peerIdFromString(info.peerId)
@@ -47,24 +90,26 @@ export class MemberLinks {
       return
     }
     this.byMember.set(`${info.roomId}/${info.fingerprint}`, info.peerId)
-    void (async () => {
-      await this.node.peerStore.merge(peerId, {
-        multiaddrs: addrs,
-        tags: { [KEEP_ALIVE]: { value: 1 }, [MEMBER_TAG]: { value: 50 } }
-      })
-      if (this.node.getConnections(peerId).length > 0) return
-      await this.node.dial(peerId)
-      log('connected to member %s', info.fingerprint.slice(0, 8))
-    })().catch((err: any) => { log('could not reach member %s: %s', info.fingerprint.slice(0, 8), err?.message) })
+    this.node.peerStore.merge(peerId, { multiaddrs: addrs, tags: { [MEMBER_TAG]: { value: 50 } } })
+      .then(() => { if (!this.connected(peerId)) this.keep(peerId, 0) })
+      .catch((err: any) => { log('could not store member addresses: %s', err?.message) })
   }
 
-  /** A member left (or is gone): stop keeping its link alive, unless another room needs it. */
+  /** A member left (or is gone): stop keeping its link, unless another room needs it. */
   forget (roomId: string, fingerprint: string): void {
     const key = `${roomId}/${fingerprint}`
     const peerId = this.byMember.get(key)
     this.byMember.delete(key)
     if (peerId == null || this.isMember(peerId)) return
-    this.node.peerStore.merge(peerIdFromString(peerId), { tags: { [KEEP_ALIVE]: undefined, [MEMBER_TAG]: undefined } })
-      .catch(() => {})
+    const timer = this.timers.get(peerId)
+    if (timer != null) clearTimeout(timer)
+    this.timers.delete(peerId)
+    this.node.peerStore.merge(peerIdFromString(peerId), { tags: { [MEMBER_TAG]: undefined } }).catch(() => {})
+  }
+
+  stop (): void {
+    this.stopped = true
+    for (const timer of this.timers.values()) clearTimeout(timer)
+    this.timers.clear()
   }
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
-import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS } from '../constants.js'
+import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS } from '../constants.js'
 import { bytesToHex, hexToBytes } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import {
@@ -263,6 +263,32 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   }
 
   /**
+   * Publish; if nobody is reachable on the topic right now (a link being re-established,
+   * say), wait up to SEND_WAIT_FOR_PEERS_MS for someone to subscribe, then try again.
+   * Presence beats are not worth the wait.
+   */
+  private async publishWhenReachable (topic: string, bytes: Uint8Array, kind: MessageKind): Promise<void> {
+    try {
+      await this.pubsub.publish(topic, bytes)
+      return
+    } catch (err: any) {
+      if (!String(err?.message).includes('NoPeersSubscribedToTopic') || kind === MessageKind.PRESENCE || kind === MessageKind.LEAVE) throw err
+    }
+    const deadline = this.now() + SEND_WAIT_FOR_PEERS_MS
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (this.pubsub.getSubscribers(topic).length === 0 && this.now() < deadline && this.joined) return
+        this.pubsub.removeEventListener('gossipsub:heartbeat', check)
+        this.pubsub.removeEventListener('subscription-change', check)
+        resolve()
+      }
+      this.pubsub.addEventListener('gossipsub:heartbeat', check)
+      this.pubsub.addEventListener('subscription-change', check)
+    })
+    await this.pubsub.publish(topic, bytes)
+  }
+
+  /**
    * Seal and publish a message. Its sequence number is reserved (and persisted) before
    * it is sent, so a number is never reused, even after a crash.
    */
@@ -287,10 +313,11 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       senderSecretKey: this.identity.secretKey,
       senderPublicKey: this.identity.publicKey
     }, { seq, timestamp: BigInt(ts), kind, nick: this.nick, body, ...(ANNOUNCE_KINDS.has(kind) ? this.transport?.() ?? {} : {}) })
+    const topic = MEET_KINDS.has(kind) ? this.meetTopic : this.topic
     try {
-      await this.pubsub.publish(MEET_KINDS.has(kind) ? this.meetTopic : this.topic, bytes)
+      await this.publishWhenReachable(topic, bytes, kind)
     } catch (err: any) {
-      const why = String(err?.message ?? err).includes('NoPeersSubscribedToTopic') ? 'no member or relay is listening in this room right now' : String(err?.message ?? err)
+      const why = String(err?.message ?? err).includes('NoPeersSubscribedToTopic') ? 'no member or relay is reachable in this room right now' : String(err?.message ?? err)
       throw new SendError(`message not delivered: ${why}`)
     }
     const event: ChatMessageEvent = {
