@@ -34,7 +34,7 @@ describe('message freshness and room locks', () => {
       clients.push(client)
       sessions.set(user.name, await client.joinRoom(user.rooms.require(room.roomId)))
     }
-    outsider = await startOutsider(relayAddr, (sessions.get('bob') as RoomSession).topic)
+    outsider = await startOutsider(relayAddr, (sessions.get('bob') as RoomSession).topic, relay.node)
   })
 
   after(async () => {

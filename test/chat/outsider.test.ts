@@ -38,7 +38,7 @@ describe('a non-member on the room topic', () => {
     }
     bobInbox = collect(sessions[1] as RoomSession, 'message')
     bobRejected = collect(sessions[1] as RoomSession, 'rejected')
-    outsider = await startOutsider(relayAddr, (sessions[0] as RoomSession).topic)
+    outsider = await startOutsider(relayAddr, (sessions[0] as RoomSession).topic, relay.node)
   })
 
   after(async () => {

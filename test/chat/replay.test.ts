@@ -34,7 +34,7 @@ describe('replay protection', () => {
 
     const a = await joined(alice, room.roomId, 'alice')
     let b = await joined(bob, room.roomId, 'bob')
-    let outsider: Outsider = await startOutsider(first.addr, a.session.topic)
+    let outsider: Outsider = await startOutsider(first.addr, a.session.topic, relay.node)
     cleanup.push(async () => { await outsider.stop() })
 
     await a.session.send('pay bob 10 coins')
@@ -52,7 +52,7 @@ describe('replay protection', () => {
     relay = again.relay
     assert.equal(again.addr, first.addr, 'the relay came back on the same address and key')
     b = await joined(bob, room.roomId, 'bob')
-    outsider = await startOutsider(again.addr, b.session.topic)
+    outsider = await startOutsider(again.addr, b.session.topic, relay.node)
 
     await outsider.publish(captured)
     await waitFor(() => b.rejected.some((r) => r.reason === 'ReplayError'), 10_000, 'bob to refuse the replay')

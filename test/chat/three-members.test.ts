@@ -35,9 +35,11 @@ describe('three members through an in-process relay', () => {
   })
 
   it('each member sees the others\' messages with the right nick and fingerprint', async () => {
+    // Once everyone has heard everyone (arrivals and answers), every path is up.
+    for (const session of sessions) await waitFor(() => session.members().length === 3, 10_000, 'every member to know the others')
     for (const [i, session] of sessions.entries()) await session.send(`hello from ${users[i]?.name}`)
     for (const [i, inbox] of inboxes.entries()) {
-      await waitFor(() => inbox.filter((m) => !m.self).length >= 2, 10_000, `${users[i]?.name} to receive 2 messages`)
+      await waitFor(() => inbox.filter((m) => !m.self).length >= 2, 10_000, () => `${users[i]?.name} to receive 2 messages (got: ${JSON.stringify(inbox.map((m) => m.text))})`)
       const others = inbox.filter((m) => !m.self)
       for (const [j, user] of users.entries()) {
         if (j === i) continue

@@ -43,10 +43,10 @@ export function makeUser (name: string, dataDir = tempDir(`cryptochat-${name}-`)
 }
 
 /** Resolve when `condition()` holds, checking every 20 ms; reject after `timeoutMs`. */
-export async function waitFor (condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor (condition: () => boolean, timeoutMs = 10_000, what: string | (() => string) = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }

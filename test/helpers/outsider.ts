@@ -17,7 +17,7 @@ export interface Outsider {
   stop(): Promise<void>
 }
 
-export async function startOutsider (relayAddr: string, topic: string): Promise<Outsider> {
+export async function startOutsider (relayAddr: string, topic: string, relayNode?: { services: { pubsub: unknown } }): Promise<Outsider> {
   const node = await createChatNode()
   const pubsub = node.services.pubsub as any
   const rpcBytes: Uint8Array[] = []
@@ -34,7 +34,11 @@ export async function startOutsider (relayAddr: string, topic: string): Promise<
   await node.dial(multiaddr(relayAddr))
   node.services.pubsub.subscribe(topic)
   const relayId = multiaddr(relayAddr).getComponents().findLast((c) => c.name === 'p2p')?.value as string
-  await waitFor(() => meshPeers(node.services.pubsub, topic).includes(relayId), 10_000, 'outsider in the relay\'s mesh')
+  await waitFor(() => meshPeers(node.services.pubsub, topic).includes(relayId), 10_000, 'the relay in the outsider\'s mesh')
+  // Mesh membership is decided on each side: also wait for the relay to have taken the
+  // outsider into its own mesh, so that it forwards the room's messages at once.
+  const self = node.peerId.toString()
+  if (relayNode != null) await waitFor(() => meshPeers(relayNode.services.pubsub, topic).includes(self), 10_000, 'the outsider in the relay\'s mesh')
   return {
     node,
     rpcBytes,
