@@ -66,7 +66,7 @@ try {
     const got = await to.next((e) => e.type === 'message' && e.text === text)
     samples.push(got.at - sent)
   }
-  console.log(`message latency over ${N} messages (process to process via relay hub): median ${median(samples).toFixed(2)} ms, p95 ${pct(samples, 0.95).toFixed(2)} ms, max ${Math.max(...samples).toFixed(2)} ms`)
+  console.log(`message latency over ${N} messages (process to process on loopback: members linked directly, relay hub also in the mesh): median ${median(samples).toFixed(2)} ms, p95 ${pct(samples, 0.95).toFixed(2)} ms, max ${Math.max(...samples).toFixed(2)} ms`)
   alice.child.stdin.end()
   bob.child.stdin.end()
   await Promise.all([alice, bob].map((p) => new Promise((resolve) => p.child.on('exit', resolve))))
