@@ -104,8 +104,14 @@ export const PRESENCE_TIMEOUT_MS = 3 * PRESENCE_INTERVAL_MS + 10_000
 /** Answers to an arrival are spread over this many ms. */
 export const PRESENCE_REPLY_JITTER_MS = 250
 
+/**
+ * Sequence numbers are reserved on disk in blocks of this many (one fsync per block, not
+ * per message). A crash skips at most this many unused numbers; a clean stop skips none.
+ */
+export const SEQ_RESERVE_BLOCK = 64
+
 /** How long accepted-message replay state may wait before it is written (batched). */
-export const REPLAY_FLUSH_MS = 50
+export const REPLAY_FLUSH_MS = 100
 
 /** Default nick when none is given. */
 export const DEFAULT_NICK = 'anon'
@@ -153,8 +159,16 @@ export const MEMBER_REDIAL_MAX_MS = 60_000
 export const RELAY_RECONNECT_MIN_MS = 500
 export const RELAY_RECONNECT_MAX_MS = 30_000
 
-/** Client connection limits: a client needs its relays and, later, its room's members. */
+/** Client connection limits: a client needs its relays and its rooms' members. */
 export const CLIENT_MAX_CONNECTIONS = 128
+
+/**
+ * Inbound connections a client accepts per IP per second. libp2p's default (5) is too
+ * low when many members share an address (a NAT, or one machine): a room of ten joining
+ * together had its links refused, and libp2p's TCP dialer then threw an unhandled
+ * ECONNRESET on the dialing side.
+ */
+export const CLIENT_INBOUND_CONNECTIONS_PER_IP_PER_SECOND = 64
 
 /** Gossipsub heartbeat; shorter than libp2p's 1 s default so that joins settle quickly. */
 export const GOSSIP_HEARTBEAT_MS = 700

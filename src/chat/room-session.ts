@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
-import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS } from '../constants.js'
+import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS, SEQ_RESERVE_BLOCK } from '../constants.js'
 import { bytesToHex, hexToBytes } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import {
@@ -73,6 +73,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private presenceTimer?: ReturnType<typeof setInterval>
   private readonly replyTimers = new Set<ReturnType<typeof setTimeout>>()
   private joined = false
+  /** Sequence numbers below this are reserved on disk (see SEQ_RESERVE_BLOCK). */
+  private reservedUpTo: bigint
   private replayDirty = false
   private replayTimer?: ReturnType<typeof setTimeout>
 
@@ -92,6 +94,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.rooms = init.rooms
     this.pubsub = init.pubsub
     this.state = init.rooms.loadState(this.roomId)
+    // Whatever was reserved before (a crash) may have been used: start above it.
+    this.reservedUpTo = this.state.nextSeq
     this.now = init.now ?? Date.now
   }
 
@@ -158,8 +162,13 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     await this.send(previous, MessageKind.NICK)
   }
 
-  /** Unsubscribe, remove the validator and write any pending replay state. */
+  /** Unsubscribe, remove the validator and write any pending state. */
   unsubscribe (): void {
+    // A clean stop gives back the unused part of the reserved block.
+    try {
+      if (this.reservedUpTo > this.state.nextSeq) this.rooms.saveSequence(this.roomId, this.state.nextSeq)
+      this.reservedUpTo = this.state.nextSeq
+    } catch {}
     if (this.presenceTimer != null) clearInterval(this.presenceTimer)
     this.presenceTimer = undefined
     for (const t of this.replyTimers) clearTimeout(t)
@@ -297,9 +306,12 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     const key = this.keys.get(this.epoch)
     if (key == null) throw new UnknownEpochError(this.epoch)
     const seq = this.state.nextSeq
-    // The number is reserved on disk before use; if that fails, nothing is sent: a
-    // reused number would be dropped as a replay by every receiver.
-    this.rooms.saveSequence(this.roomId, seq + 1n)
+    // Numbers are reserved on disk (a block at a time) before use; if that fails, nothing
+    // is sent: a reused number would be dropped as a replay by every receiver.
+    if (seq >= this.reservedUpTo) {
+      this.rooms.saveSequence(this.roomId, seq + BigInt(SEQ_RESERVE_BLOCK))
+      this.reservedUpTo = seq + BigInt(SEQ_RESERVE_BLOCK)
+    }
     this.state.nextSeq = seq + 1n
     const ts = this.now()
     // Our own sequence numbers go into our replay window: an echo of our own envelope

@@ -11,7 +11,7 @@ import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 import type { PrivateKey, ConnectionGater } from '@libp2p/interface'
 import type { ConnectionManagerInit } from 'libp2p'
-import { CLIENT_MAX_CONNECTIONS } from '../constants.js'
+import { CLIENT_INBOUND_CONNECTIONS_PER_IP_PER_SECOND, CLIENT_MAX_CONNECTIONS } from '../constants.js'
 import { gossipService, type GossipInit } from './gossip.js'
 
 /** The libp2p services every CryptoChat node runs. */
@@ -77,7 +77,7 @@ export async function createChatNode (init: ChatNodeInit = {}): Promise<ChatNode
     transports,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: { maxConnections: CLIENT_MAX_CONNECTIONS, ...init.connectionManager },
+    connectionManager: { maxConnections: CLIENT_MAX_CONNECTIONS, inboundConnectionThreshold: CLIENT_INBOUND_CONNECTIONS_PER_IP_PER_SECOND, ...init.connectionManager },
     ...(init.connectionGater != null ? { connectionGater: init.connectionGater } : {}),
     services: services as any
   })

@@ -20,19 +20,29 @@ export function ensurePrivateDir (dir: string): void {
   }
 }
 
-/** Write `data` to a new private temporary file beside `path`, fsynced; returns its path. */
-function writeTemp (path: string, data: string | Uint8Array): string {
+/** Write `data` to a new private temporary file beside `path` (fsynced if `durable`); returns its path. */
+function writeTemp (path: string, data: string | Uint8Array, durable = true): string {
   const dir = dirname(path)
   ensurePrivateDir(dir)
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   const fd = openSync(tmp, 'wx', PRIVATE_FILE_MODE)
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
-    fsyncSync(fd)
+    if (durable) fsyncSync(fd)
   } finally {
     closeSync(fd)
   }
   return tmp
+}
+
+/** Options of {@link writePrivateFile}. */
+export interface WriteOptions {
+  /**
+   * fsync the file and its directory (default true). False still replaces the file
+   * atomically (rename), so a process crash leaves old or new content, but a power loss
+   * may lose the last writes: for state that is rewritten many times a second.
+   */
+  durable?: boolean
 }
 
 /**
@@ -59,16 +69,17 @@ export function createPrivateFileExclusive (path: string, data: string | Uint8Ar
  * directory, fsynced, then renamed over the target, so a crash leaves either the old
  * or the new content and never a torn file.
  */
-export function writePrivateFile (path: string, data: string | Uint8Array): void {
+export function writePrivateFile (path: string, data: string | Uint8Array, options: WriteOptions = {}): void {
+  const durable = options.durable !== false
   const dir = dirname(path)
-  const tmp = writeTemp(path, data)
+  const tmp = writeTemp(path, data, durable)
   try {
     renameSync(tmp, path)
   } catch (err) {
     rmSync(tmp, { force: true })
     throw err
   }
-  syncDir(dir)
+  if (durable) syncDir(dir)
 }
 
 /** fsync a directory, so a rename in it survives a crash (best effort: not every platform allows it). */

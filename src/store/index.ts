@@ -5,5 +5,6 @@
  * size bounds, and refused when other users can read them.
  */
 export { resolveDataDir, defaultRelayDataDir } from './data-dir.js'
+export { type WriteOptions } from './files.js'
 export { ensurePrivateDir, writePrivateFile, createPrivateFileExclusive, readPrivateFile, readPrivateJson, fileExists } from './files.js'
 export { InsecurePermissionsError, CorruptFileError, DataDirError } from './errors.js'

@@ -83,3 +83,17 @@ describe('crypto/sign', () => {
       }), { numRuns: 300 })
   })
 })
+
+describe('crypto/sign interoperability', () => {
+  it('signatures are plain RFC 8032 Ed25519: an independent implementation verifies ours, and ours verifies its', async () => {
+    const { ed25519 } = await import('@noble/curves/ed25519.js')
+    const { generateSigningKeyPair: gen, sign: ours, verify: ourVerify } = await import('../../src/crypto/index.js')
+    const { secretKey, publicKey } = gen()
+    const message = new TextEncoder().encode('interop')
+    const input = new Uint8Array([...new TextEncoder().encode('d'), 0, ...message])
+    assert.equal(ed25519.verify(ours(secretKey, 'd', message), input, publicKey), true)
+    assert.equal(ourVerify(publicKey, 'd', message, ed25519.sign(input, secretKey)), true)
+    // A key that is not a curve point is refused, not thrown on.
+    assert.equal(ourVerify(new Uint8Array(32).fill(0xff), 'd', message, new Uint8Array(64)), false)
+  })
+})
