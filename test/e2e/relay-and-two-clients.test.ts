@@ -90,7 +90,10 @@ describe('relay and two clients (real processes)', () => {
     assert.equal(atAlice.self, false)
     assert.equal(atAlice.kind, 'text')
 
-    // Each sees its own message once, marked self.
+    // Each sees its own message once, marked self (echoed once its publish returns,
+    // which may be after the other process has already printed it).
+    await alice.waitForLine((l) => l.type === 'message' && l.text === 'hello from alice' && l.self === true, 10_000, "alice's own echo")
+    await bob.waitForLine((l) => l.type === 'message' && l.text === 'hi alice, bob here' && l.self === true, 10_000, "bob's own echo")
     const ownA = alice.lines.filter((l) => l.type === 'message' && l.text === 'hello from alice')
     const ownB = bob.lines.filter((l) => l.type === 'message' && l.text === 'hi alice, bob here')
     assert.equal(ownA.length, 1, JSON.stringify(alice.lines))
