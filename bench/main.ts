@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cryptoMicro } from './crypto.js'
+import { footprint } from './footprint.js'
 import { runLoad } from './load.js'
 import { percentile, round } from './stats.js'
 import { startVariant, VARIANT_NAMES, type Variant } from './variants.js'
@@ -87,6 +88,9 @@ async function main (argv: string[]): Promise<void> {
   }
   progress('crypto micro-benchmarks…')
   const micro = cryptoMicro()
+  const relayMembers = quick ? 10 : 50
+  progress(`join times and memory (relay with ${relayMembers} members)…`)
+  const fp = await footprint(relayMembers)
   progress('')
   const paced = (v: Variant, n: number): Row | undefined => rows.find((r) => r.variant === v && r.n === n && r.load === 'paced')
   const ratio = (a?: number, b?: number): number => (a != null && b != null && b > 0 ? round(a / b, 3) : NaN)
@@ -97,12 +101,23 @@ async function main (argv: string[]): Promise<void> {
     d_over_c_p50_n10: ratio(paced('D', 10)?.p50_ms, paced('C', 10)?.p50_ms)
   }
   const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', mem_gb: round(totalmem() / 2 ** 30, 1), node: process.version, date: new Date().toISOString() }
-  const report = { machine, layout_note: 'one-process: every member in this process (separate-process layout: not yet measured)', variants: VARIANT_NAMES, results: rows, ratios, crypto_us: micro }
+  const report = {
+    machine,
+    layout_note: 'one-process: every member in this process (separate-process layout: not yet measured)',
+    variants: VARIANT_NAMES,
+    results: rows,
+    ratios,
+    join: fp.join,
+    rss_mb: { ...fp.rss_mb, relay_members: relayMembers },
+    crypto_us: micro
+  }
   const out = opts.out ?? join(RESULTS_DIR, `${machine.date.replace(/[:.]/g, '-')}.json`)
   mkdirSync(dirname(out), { recursive: true })
   writeFileSync(out, JSON.stringify(report, null, 2) + '\n')
   process.stdout.write(`${table(rows)}\n\nRatios (paced, N = 10): C/B p50 ${ratios.c_over_b_p50_n10}, C/B p99 ${ratios.c_over_b_p99_n10}, C/B CPU ${ratios.c_over_b_cpu_n10}, D/C p50 ${ratios.d_over_c_p50_n10}\n`)
   process.stdout.write(`Crypto per message: seal ${round(micro.seal_us as number)} µs, open ${round(micro.open_us as number)} µs, sign ${round(micro.sign_us as number)} µs, verify ${round(micro.verify_us as number)} µs\n`)
+  process.stdout.write(`Join to ready: ${fp.join.direct_ready_ms} ms direct, ${fp.join.relayed_ready_ms} ms relayed (in-process), ${fp.join.process_ready_ms} ms for a whole \`cryptochat join --json\` process\n`)
+  process.stdout.write(`RSS: idle client process ${fp.rss_mb.client_idle} MB, relay process with ${relayMembers} members ${fp.rss_mb.relay_n50} MB\n`)
   process.stdout.write(`Machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.mem_gb} GiB, Node ${machine.node}. JSON: ${out}\n`)
 }
 
