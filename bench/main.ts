@@ -100,7 +100,9 @@ async function main (argv: string[]): Promise<void> {
       // 50 member processes on 2 cores are measured in the full run only.
       if (layout === 'processes' && n > 10 && quick) continue
       for (const v of variants) {
-        rows.push(...await measure(layout, v, n, messages, 20, quick ? 50 : 200, baseId))
+        // The quick set keeps the separate-process runs short: starting processes dominates.
+        const count = quick && layout === 'processes' ? 60 : messages
+        rows.push(...await measure(layout, v, n, count, 20, quick ? (layout === 'processes' ? 30 : 50) : 200, baseId))
         baseId += 1_000_000
       }
     }
