@@ -5,7 +5,6 @@
  * clock (one machine: the same clock), so IPC to this process is not counted.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process'
-import { createServer, type Socket } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +16,7 @@ import { createRoomStore } from '../src/room/index.js'
 import type { LoadResult } from './load.js'
 import type { Variant } from './variants.js'
 import type { WorkerInit } from './worker.js'
+import { startTcpHub, type TcpHub } from './tcp.js'
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url))
 const RELAY_BIN = fileURLToPath(new URL('../../bin/cryptochat-relay.js', import.meta.url))
@@ -57,28 +57,11 @@ export async function startProcessVariant (v: Variant, n: number): Promise<Proce
     else if (msg?.t === 'd') onDelivery(msg.id, msg.at)
   }
   let relay: ChildProcess | undefined
-  let hub: { close: () => Promise<void> } | undefined
+  let hub: TcpHub | undefined
   const inits: WorkerInit[] = []
   if (v === 'A') {
-    const peers: Socket[] = []
-    const server = createServer((socket) => {
-      peers.push(socket)
-      socket.setNoDelay(true)
-      socket.on('error', () => {})
-      let buffer = ''
-      socket.on('data', (chunk) => {
-        buffer += chunk.toString()
-        let nl: number
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl + 1)
-          buffer = buffer.slice(nl + 1)
-          for (const p of peers) if (p !== socket) p.write(line)
-        }
-      })
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    hub = { close: async () => { for (const p of peers) p.destroy(); await new Promise<void>((resolve) => server.close(() => { resolve() })) } }
-    for (let i = 0; i < n; i++) inits.push({ variant: v, index: i, n, hubPort: (server.address() as { port: number }).port })
+    hub = await startTcpHub()
+    for (let i = 0; i < n; i++) inits.push({ variant: v, index: i, n, hubPort: hub.port })
   } else {
     relay = spawn(process.execPath, [RELAY_BIN, 'start', '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', temp()], { stdio: ['ignore', 'pipe', 'ignore'] })
     const relayAddr = await new Promise<string>((resolve) => {

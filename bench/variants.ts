@@ -1,4 +1,4 @@
-import { createServer, connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +9,7 @@ import { createChatNode, type ChatNode } from '../src/net/index.js'
 import { acceptInvite, createChatClient, createRoom, issueInvite, type ChatClient, type RoomSession } from '../src/chat/index.js'
 import { loadOrCreateIdentity } from '../src/identity/index.js'
 import { createRoomStore } from '../src/room/index.js'
+import { connectToHub, startTcpHub } from './tcp.js'
 
 /** A running room of `n` members under one variant, as the load generator drives it. */
 export interface BenchRoom {
@@ -35,7 +36,8 @@ export function body (id: number): string {
   return `m${id} `.padEnd(96, 'lorem ipsum dolor sit amet ')
 }
 
-function idOf (text: string): number {
+/** The id a message body carries. */
+export function idOf (text: string): number {
   return Number(/^m(\d+) /.exec(text)?.[1] ?? -1)
 }
 
@@ -49,48 +51,15 @@ async function until (condition: () => boolean, timeoutMs: number, what: string)
 
 /** A: what the machine itself can do: a TCP hub that writes every line to every other socket. */
 async function tcpFloor (n: number): Promise<BenchRoom> {
-  const peers: Socket[] = []
-  const server = createServer((socket) => {
-    peers.push(socket)
-    let buffer = ''
-    socket.setNoDelay(true)
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString()
-      let nl: number
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl + 1)
-        buffer = buffer.slice(nl + 1)
-        for (const p of peers) if (p !== socket) p.write(line)
-      }
-    })
-    socket.on('error', () => {})
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
+  const hub = await startTcpHub()
   const room: BenchRoom = { n, onDeliver: () => {}, publish: async () => {}, stop: async () => {} }
   const members: Socket[] = []
-  for (let i = 0; i < n; i++) {
-    const s = connect(port, '127.0.0.1')
-    s.setNoDelay(true)
-    s.on('error', () => {})
-    let buffer = ''
-    s.on('data', (chunk) => {
-      buffer += chunk.toString()
-      let nl: number
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        room.onDeliver(i, idOf(buffer.slice(0, nl)))
-        buffer = buffer.slice(nl + 1)
-      }
-    })
-    await new Promise<void>((resolve) => s.once('connect', () => { resolve() }))
-    members.push(s)
-  }
-  await until(() => peers.length === n, 5000, 'TCP members')
+  for (let i = 0; i < n; i++) members.push(await connectToHub(hub.port, (line) => { room.onDeliver(i, idOf(line)) }))
+  await until(() => hub.members() === n, 5000, 'TCP members')
   room.publish = async (from, id) => { members[from]?.write(body(id) + '\n') }
   room.stop = async () => {
     for (const s of members) s.destroy()
-    for (const s of peers) s.destroy()
-    await new Promise<void>((resolve) => server.close(() => { resolve() }))
+    await hub.close()
   }
   return room
 }

@@ -3,13 +3,13 @@
  * Driven by the parent over IPC: set up, link, publish on command, report every delivery
  * with an absolute timestamp (processes on one machine share the clock).
  */
-import { connect, type Socket } from 'node:net'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createChatNode, type ChatNode } from '../src/net/index.js'
 import { createChatClient, type ChatClient, type RoomSession } from '../src/chat/index.js'
 import { loadOrCreateIdentity } from '../src/identity/index.js'
 import { createRoomStore } from '../src/room/index.js'
-import { body } from './variants.js'
+import { body, idOf } from './variants.js'
+import { connectToHub } from './tcp.js'
 
 /** Setup sent by the parent. */
 export interface WorkerInit {
@@ -28,7 +28,6 @@ export interface WorkerInit {
 
 const now = (): number => performance.timeOrigin + performance.now()
 const send = (msg: unknown): void => { process.send?.(msg) }
-const idOf = (text: string): number => Number(/^m(\d+) /.exec(text)?.[1] ?? -1)
 
 let publish: (id: number) => Promise<void> = async () => {}
 let linked: () => boolean = () => true
@@ -37,19 +36,7 @@ let stop: () => Promise<void> = async () => {}
 async function setup (init: WorkerInit): Promise<string[]> {
   const deliver = (id: number): void => { send({ t: 'd', id, at: now() }) }
   if (init.variant === 'A') {
-    const s: Socket = connect(init.hubPort as number, '127.0.0.1')
-    s.setNoDelay(true)
-    s.on('error', () => {})
-    let buffer = ''
-    s.on('data', (chunk) => {
-      buffer += chunk.toString()
-      let nl: number
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        deliver(idOf(buffer.slice(0, nl)))
-        buffer = buffer.slice(nl + 1)
-      }
-    })
-    await new Promise<void>((resolve) => s.once('connect', () => { resolve() }))
+    const s = await connectToHub(init.hubPort as number, (line) => { deliver(idOf(line)) })
     publish = async (id) => { s.write(body(id) + '\n') }
     stop = async () => { s.destroy() }
     return []

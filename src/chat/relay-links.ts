@@ -32,7 +32,7 @@ export class RelayLinks extends EventEmitter<{ relay: [RelayEvent] }> {
   readonly ids = new Set<string>()
   private readonly addrs = new Map<string, Set<string>>()
   private readonly agents = new Map<string, string>()
-  private readonly retries = new Map<string, { timer: ReturnType<typeof setTimeout>, attempt: number }>()
+  private readonly retries = new Map<string, ReturnType<typeof setTimeout>>()
   private node?: ChatNode
   private stopped = false
 
@@ -108,7 +108,6 @@ export class RelayLinks extends EventEmitter<{ relay: [RelayEvent] }> {
 
   private scheduleRetry (id: string): void {
     if (this.stopped || this.retries.has(id) || this.isUp(id)) return
-    const attempt = 0
     const run = (n: number): void => {
       const delay = Math.min(RELAY_RECONNECT_MAX_MS, RELAY_RECONNECT_MIN_MS * 2 ** n)
       const timer = setTimeout(() => {
@@ -116,14 +115,14 @@ export class RelayLinks extends EventEmitter<{ relay: [RelayEvent] }> {
         this.dial(id).then(() => { this.retries.delete(id) }, () => { run(n + 1) })
       }, delay * (0.75 + Math.random() / 2))
       timer.unref?.()
-      this.retries.set(id, { timer, attempt: n })
+      this.retries.set(id, timer)
     }
-    run(attempt)
+    run(0)
   }
 
   private cancelRetry (id: string): void {
-    const retry = this.retries.get(id)
-    if (retry != null) clearTimeout(retry.timer)
+    const timer = this.retries.get(id)
+    if (timer != null) clearTimeout(timer)
     this.retries.delete(id)
   }
 
