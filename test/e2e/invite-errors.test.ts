@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { removeDir, tempDir, waitFor } from '../helpers/index.js'
+import { tempDirs, waitFor } from '../helpers/index.js'
 import { hasStackTrace, Procs, type RunResult } from './procs.js'
 
 const EXIT = { USAGE: 2, ROOM: 4, NETWORK: 5, NOT_AN_INVITE: 10, CORRUPTED: 11, BAD_SIGNATURE: 12, EXPIRED: 13, WRONG_ROOM: 14 }
@@ -29,17 +29,13 @@ function tamper (code: string, index: number): string {
 
 describe('invite and argument errors (real processes, no network)', () => {
   const procs = new Procs()
-  const dirs: string[] = []
   let aliceDir = ''
   let deadRelay = ''
   let room: Created
   let shortLived: Created
 
-  const dir = (name: string): string => {
-    const d = tempDir(`cryptochat-e2e-${name}-`)
-    dirs.push(d)
-    return d
-  }
+  const dirs = tempDirs('cryptochat-e2e-')
+  const dir = dirs.make
   const cryptochat = async (args: string[]): Promise<RunResult> => await procs.run('cryptochat', args, 15_000)
   const roomsOf = async (dataDir: string): Promise<unknown> => {
     const r = await cryptochat(['rooms', '--json', '--data-dir', dataDir])
@@ -85,7 +81,7 @@ describe('invite and argument errors (real processes, no network)', () => {
 
   after(async () => {
     await procs.stopAll()
-    for (const d of dirs) removeDir(d)
+    dirs.removeAll()
   })
 
   test('a tampered invite is refused (corrupted or bad signature) and stores nothing', async () => {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict'
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { removeDir, tempDir } from '../helpers/index.js'
+import { tempDirs } from '../helpers/index.js'
 import { BIN, Proc } from './procs.js'
 
 const id = (process.pid % 100000).toString(36)
@@ -69,12 +69,8 @@ const skip = namespacesAllowed()
 
 describe('members behind separate networks, relay without hub (network namespaces)', { skip }, () => {
   const procs: Proc[] = []
-  const dirs: string[] = []
-  const dir = (name: string): string => {
-    const d = tempDir(`cryptochat-netns-${name}-`)
-    dirs.push(d)
-    return d
-  }
+  const dirs = tempDirs('cryptochat-netns-')
+  const dir = dirs.make
 
   before(() => { setUpNamespaces() })
   after(async () => {
@@ -84,7 +80,7 @@ describe('members behind separate networks, relay without hub (network namespace
     }
     await Promise.all(procs.map(async (p) => { await p.stop() }))
     tearDownNamespaces()
-    for (const d of dirs) removeDir(d)
+    dirs.removeAll()
   })
 
   test('A and B chat both ways through a relayed circuit, past the relay\'s limits', async () => {

@@ -6,21 +6,17 @@ import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
-import { removeDir, tempDir } from '../helpers/index.js'
+import { tempDirs } from '../helpers/index.js'
 import { Procs, startRelay } from './procs.js'
 
 describe('relay and two clients (real processes)', () => {
   const procs = new Procs()
-  const dirs: string[] = []
-  const dir = (name: string): string => {
-    const d = tempDir(`cryptochat-e2e-${name}-`)
-    dirs.push(d)
-    return d
-  }
+  const dirs = tempDirs('cryptochat-e2e-')
+  const dir = dirs.make
 
   after(async () => {
     await procs.stopAll()
-    for (const d of dirs) removeDir(d)
+    dirs.removeAll()
   })
 
   test('alice and bob chat through the relay, then leave; the relay stops cleanly', async () => {

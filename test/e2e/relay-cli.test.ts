@@ -6,23 +6,19 @@ import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { removeDir, tempDir, waitFor } from '../helpers/index.js'
+import { tempDirs, waitFor } from '../helpers/index.js'
 import { hasStackTrace, Procs, startRelay, type RunResult } from './procs.js'
 
 const EXIT = { OK: 0, USAGE: 2, NETWORK: 5, CONFIG: 6 }
 
 describe('cryptochat-relay command line (real processes)', () => {
   const procs = new Procs()
-  const dirs: string[] = []
-  const dir = (name: string): string => {
-    const d = tempDir(`cryptochat-e2e-${name}-`)
-    dirs.push(d)
-    return d
-  }
+  const dirs = tempDirs('cryptochat-e2e-')
+  const dir = dirs.make
 
   after(async () => {
     await procs.stopAll()
-    for (const d of dirs) removeDir(d)
+    dirs.removeAll()
   })
 
   /** Refused before starting: the exit code, one `cryptochat-relay: …` line, a fatal JSON event. */

@@ -6,20 +6,16 @@
  */
 import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { removeDir, tempDir } from '../helpers/index.js'
+import { tempDirs } from '../helpers/index.js'
 import { Procs, startRelay, type Proc } from './procs.js'
 
 describe('relay killed and restarted (real processes)', () => {
   const procs = new Procs()
-  const dirs: string[] = []
-  const dir = (name: string): string => {
-    const d = tempDir(`cryptochat-restart-${name}-`)
-    dirs.push(d)
-    return d
-  }
+  const dirs = tempDirs('cryptochat-restart-')
+  const dir = dirs.make
   after(async () => {
     await procs.stopAll()
-    for (const d of dirs) removeDir(d)
+    dirs.removeAll()
   })
 
   test('direct members keep talking without the relay; they reconnect; a newcomer joins through it', async () => {

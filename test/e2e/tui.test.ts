@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
-import { removeDir, tempDir } from '../helpers/index.js'
+import { tempDirs } from '../helpers/index.js'
 import { Procs, startRelay, type Proc } from './procs.js'
 import { TmuxSession, tmuxAvailable } from './tmux.js'
 
@@ -14,7 +14,6 @@ const skip = tmuxAvailable() ? false : 'tmux is not installed on this machine: t
 
 describe('terminal UI in tmux (real relay, real peers)', { skip }, () => {
   const procs = new Procs()
-  const dirs: string[] = []
   let ui: TmuxSession | undefined
   let bob: Proc
   let carol: Proc
@@ -22,11 +21,8 @@ describe('terminal UI in tmux (real relay, real peers)', { skip }, () => {
   let random: { roomId: string, invite: string }
   let aliceDir: string
   let fpAlice: string
-  const dir = (name: string): string => {
-    const d = tempDir(`cryptochat-tui-${name}-`)
-    dirs.push(d)
-    return d
-  }
+  const dirs = tempDirs('cryptochat-tui-')
+  const dir = dirs.make
 
   before(async () => {
     const relay = await startRelay(procs, dir('relay'))
@@ -45,7 +41,7 @@ describe('terminal UI in tmux (real relay, real peers)', { skip }, () => {
   after(async () => {
     ui?.kill()
     await procs.stopAll()
-    for (const d of dirs) removeDir(d)
+    dirs.removeAll()
   })
 
   test('opens every room, this one first, and shows the members and the status', async () => {

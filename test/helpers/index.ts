@@ -17,6 +17,19 @@ export function removeDir (dir: string): void {
   rmSync(dir, { recursive: true, force: true })
 }
 
+/** Temp directories named `<prefix><name>-…`, made as a test needs them, removed together. */
+export function tempDirs (prefix: string): { make: (name: string) => string, removeAll: () => void } {
+  const made: string[] = []
+  return {
+    make: (name) => {
+      const d = tempDir(`${prefix}${name}-`)
+      made.push(d)
+      return d
+    },
+    removeAll: () => { for (const d of made.splice(0)) removeDir(d) }
+  }
+}
+
 /** An in-process relay on loopback with an ephemeral port; its loopback address for invites. */
 export async function startTestRelay (config: RelayConfigInput = {}, privateKey?: PrivateKey): Promise<{ relay: Relay, addr: string, privateKey: PrivateKey }> {
   const key = privateKey ?? await generateKeyPair('Ed25519')
