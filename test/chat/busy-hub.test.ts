@@ -2,10 +2,10 @@ import { describe, it, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createChatClient, createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent } from '../../src/chat/index.js'
+import { createRoom, issueInvite, acceptInvite, type ChatMessageEvent } from '../../src/chat/index.js'
 import { createChatNode, type ChatNode } from '../../src/net/index.js'
 import type { Relay } from '../../relay-node/index.js'
-import { startTestRelay, makeUser, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
+import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
 
 describe('a relay hub following many rooms', () => {
   const stops: Array<() => Promise<void>> = []
@@ -33,10 +33,9 @@ describe('a relay hub following many rooms', () => {
     acceptInvite(issueInvite(room, alice.identity).code, room.roomId, bob.rooms)
     const sessions = []
     for (const user of [alice, bob]) {
-      const client: ChatClient = createChatClient({ identity: user.identity, rooms: user.rooms, nick: user.name })
+      const { client, session } = await joinAs(user, room.roomId)
       stops.push(async () => { await client.stop() })
-      await client.start()
-      sessions.push(await client.joinRoom(user.rooms.require(room.roomId)))
+      sessions.push(session)
     }
     const inbox = collect<ChatMessageEvent>(sessions[1] as any, 'message')
     await sessions[0]?.send('through a busy hub')

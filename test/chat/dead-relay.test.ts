@@ -3,8 +3,8 @@ import assert from 'node:assert/strict'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createServer } from 'node:net'
-import { createChatClient, createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent } from '../../src/chat/index.js'
-import { startTestRelay, makeUser, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
+import { createRoom, issueInvite, acceptInvite, type ChatMessageEvent } from '../../src/chat/index.js'
+import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
 
 /** A loopback port nothing listens on (bound, then released). */
 async function closedPort (): Promise<number> {
@@ -35,10 +35,9 @@ describe('an invite whose first relay is dead', () => {
     assert.deepEqual(invite.relays, [dead, live], 'the invite carries both relays, the dead one first')
     const sessions = []
     for (const user of [alice, bob]) {
-      const client: ChatClient = createChatClient({ identity: user.identity, rooms: user.rooms, nick: user.name })
+      const { client, session } = await joinAs(user, room.roomId)
       stops.push(async () => { await client.stop() })
-      await client.start()
-      sessions.push(await client.joinRoom(user.rooms.require(room.roomId)))
+      sessions.push(session)
       assert.equal(client.roomStatus(room.roomId)?.relaysUp, 1)
       assert.equal(client.roomStatus(room.roomId)?.relaysTotal, 2)
     }

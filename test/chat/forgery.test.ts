@@ -1,10 +1,10 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createChatClient, createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RejectedEvent, type RoomSession } from '../../src/chat/index.js'
+import { createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RejectedEvent, type RoomSession } from '../../src/chat/index.js'
 import { concatBytes, hexToBytes, seal, sign } from '../../src/crypto/index.js'
 import { ChatMessage, MessageKind, SignedMessage, encodeEnvelope, envelopeAad, epochZeroKey } from '../../src/protocol/index.js'
 import type { Relay } from '../../relay-node/index.js'
-import { startTestRelay, makeUser, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
+import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
 
 /** What a malicious member holding the room key can build: a message naming someone else as sender. */
 function forgeAs (victimPublicKey: Uint8Array, forgerSecretKey: Uint8Array, roomId: string, secret: Uint8Array, body: string): Uint8Array {
@@ -31,10 +31,9 @@ describe('a member forging another member\'s identity', () => {
     const room = createRoom({ name: 'r', relays: [started.addr], identity: alice.identity, rooms: alice.rooms })
     for (const user of users.slice(1)) acceptInvite(issueInvite(room, alice.identity).code, room.roomId, user.rooms)
     for (const user of users) {
-      const client = createChatClient({ identity: user.identity, rooms: user.rooms, nick: user.name })
-      await client.start()
+      const { client, session } = await joinAs(user, room.roomId)
       clients.push(client)
-      sessions.push(await client.joinRoom(user.rooms.require(room.roomId)))
+      sessions.push(session)
     }
   })
 

@@ -5,7 +5,7 @@ import { hexToBytes } from '../../src/crypto/index.js'
 import { MessageKind, epochZeroKey, sealMessage } from '../../src/protocol/index.js'
 import type { RoomRecord } from '../../src/room/index.js'
 import type { Relay } from '../../relay-node/index.js'
-import { startTestRelay, makeUser, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
+import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
 import { startOutsider, type Outsider } from '../helpers/outsider.js'
 
 const MINUTE = 60_000
@@ -29,10 +29,9 @@ describe('message freshness and room locks', () => {
     bob.rooms.save({ ...bob.rooms.require(room.roomId), joinedAt: Date.now() - 60 * MINUTE })
     acceptInvite(issueInvite(room, alice.identity).code, room.roomId, carol.rooms)
     for (const user of [bob, carol]) {
-      const client = createChatClient({ identity: user.identity, rooms: user.rooms, nick: user.name })
-      await client.start()
+      const { client, session } = await joinAs(user, room.roomId)
       clients.push(client)
-      sessions.set(user.name, await client.joinRoom(user.rooms.require(room.roomId)))
+      sessions.set(user.name, session)
     }
     outsider = await startOutsider(relayAddr, (sessions.get('bob') as RoomSession).topic, relay.node)
   })

@@ -1,8 +1,8 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createChatClient, createRoom, issueInvite, acceptInvite, type ChatClient, type MemberEvent, type RoomSession } from '../../src/chat/index.js'
+import { createRoom, issueInvite, acceptInvite, type ChatClient, type MemberEvent, type RoomSession } from '../../src/chat/index.js'
 import type { Relay } from '../../relay-node/index.js'
-import { startTestRelay, makeUser, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
+import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
 
 describe('room membership as heard on the room', () => {
   let relay: Relay
@@ -21,10 +21,8 @@ describe('room membership as heard on the room', () => {
     // Members arrive one after another: the later ones learn of the earlier ones only
     // from their answers (presence), the earlier ones from the arrival (join).
     for (const user of users) {
-      const client = createChatClient({ identity: user.identity, rooms: user.rooms, nick: user.name === 'carol' ? 'bob' : user.name })
-      await client.start()
+      const { client, session } = await joinAs(user, room.roomId, user.name === 'carol' ? 'bob' : user.name)
       clients.push(client)
-      const session = await client.joinRoom(user.rooms.require(room.roomId))
       sessions.push(session)
       events.push(collect(session, 'member'))
     }

@@ -1,12 +1,12 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { createChatClient, createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RejectedEvent, type RoomSession } from '../../src/chat/index.js'
+import { createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RejectedEvent, type RoomSession } from '../../src/chat/index.js'
 import { hexToBytes, concatBytes } from '../../src/crypto/index.js'
 import { MessageKind, sealMessage } from '../../src/protocol/index.js'
 import type { RoomRecord } from '../../src/room/index.js'
 import type { Relay } from '../../relay-node/index.js'
-import { startTestRelay, makeUser, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
+import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
 import { startOutsider, containsBytes, withUnknownField, type Outsider } from '../helpers/outsider.js'
 
 const enc = new TextEncoder()
@@ -31,10 +31,9 @@ describe('a non-member on the room topic', () => {
     room = createRoom({ name: 'secret-project-room', relays: [relayAddr], identity: alice.identity, rooms: alice.rooms })
     acceptInvite(issueInvite(room, alice.identity).code, room.roomId, bob.rooms)
     for (const [user, nick] of [[alice, aliceNick], [bob, 'bob']] as const) {
-      const client = createChatClient({ identity: user.identity, rooms: user.rooms, nick })
-      await client.start()
+      const { client, session } = await joinAs(user, room.roomId, nick)
       clients.push(client)
-      sessions.push(await client.joinRoom(user.rooms.require(room.roomId)))
+      sessions.push(session)
     }
     bobInbox = collect(sessions[1] as RoomSession, 'message')
     bobRejected = collect(sessions[1] as RoomSession, 'rejected')

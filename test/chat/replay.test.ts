@@ -1,8 +1,8 @@
 import { describe, it, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createChatClient, createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RejectedEvent, type RoomSession } from '../../src/chat/index.js'
+import { createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RejectedEvent, type RoomSession } from '../../src/chat/index.js'
 import type { Relay } from '../../relay-node/index.js'
-import { startTestRelay, makeUser, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
+import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
 import { startOutsider, type Outsider } from '../helpers/outsider.js'
 
 describe('replay protection', () => {
@@ -15,10 +15,8 @@ describe('replay protection', () => {
   })
 
   async function joined (user: TestUser, roomId: string, nick: string): Promise<{ client: ChatClient, session: RoomSession, inbox: ChatMessageEvent[], rejected: RejectedEvent[] }> {
-    const client = createChatClient({ identity: user.identity, rooms: user.rooms, nick })
+    const { client, session } = await joinAs(user, roomId, nick)
     cleanup.push(async () => { await client.stop() })
-    await client.start()
-    const session = await client.joinRoom(user.rooms.require(roomId))
     return { client, session, inbox: collect(session, 'message'), rejected: collect(session, 'rejected') }
   }
 

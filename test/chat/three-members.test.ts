@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createChatClient, createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RoomSession } from '../../src/chat/index.js'
-import { startTestRelay, makeUser, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
+import { createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RoomSession } from '../../src/chat/index.js'
+import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
 import type { Relay } from '../../relay-node/index.js'
 
 describe('three members through an in-process relay', () => {
@@ -19,10 +19,8 @@ describe('three members through an in-process relay', () => {
     const room = createRoom({ name: 'team', relays: [started.addr], identity: alice.identity, rooms: alice.rooms })
     for (const user of users) {
       if (user !== alice) acceptInvite(issueInvite(room, alice.identity).code, room.roomId, user.rooms)
-      const client = createChatClient({ identity: user.identity, rooms: user.rooms, nick: user.name })
-      await client.start()
+      const { client, session } = await joinAs(user, room.roomId)
       clients.push(client)
-      const session = await client.joinRoom(user.rooms.require(room.roomId))
       sessions.push(session)
       inboxes.push(collect<ChatMessageEvent>(session, 'message'))
     }

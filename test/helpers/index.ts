@@ -7,6 +7,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import { createRelay, type Relay, type RelayConfigInput } from '../../relay-node/index.js'
 import { loadOrCreateIdentity, type Identity } from '../../src/identity/index.js'
 import { createRoomStore, type RoomStore } from '../../src/room/index.js'
+import { createChatClient, type ChatClient, type RoomSession } from '../../src/chat/index.js'
 
 /** A fresh private temp directory; remove with {@link removeDir}. */
 export function tempDir (prefix = 'cryptochat-test-'): string {
@@ -53,6 +54,21 @@ export interface TestUser {
 export function makeUser (name: string, dataDir = tempDir(`cryptochat-${name}-`)): TestUser {
   const { identity } = loadOrCreateIdentity(dataDir)
   return { name, dataDir, identity, rooms: createRoomStore(dataDir) }
+}
+
+/**
+ * Start a chat client for `user` and join room `roomId` (already in the user's rooms).
+ * A client whose join fails is stopped before the error is passed on.
+ */
+export async function joinAs (user: TestUser, roomId: string, nick = user.name): Promise<{ client: ChatClient, session: RoomSession }> {
+  const client = createChatClient({ identity: user.identity, rooms: user.rooms, nick })
+  await client.start()
+  try {
+    return { client, session: await client.joinRoom(user.rooms.require(roomId)) }
+  } catch (err) {
+    await client.stop()
+    throw err
+  }
 }
 
 /** Resolve when `condition()` holds, checking every 20 ms; reject after `timeoutMs`. */
