@@ -18,9 +18,9 @@ function rssMb (pid: number): number {
 }
 
 /** Start a program of ours; resolve with the first JSON line matching `ready`. */
-async function startJson (args: string[], ready: (l: any) => boolean): Promise<{ child: ChildProcess, line: any, ms: number }> {
+export async function startJson (args: string[], ready: (l: any) => boolean): Promise<{ child: ChildProcess, line: any, ms: number }> {
   const t0 = performance.now()
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] })
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] })
   const line = await new Promise<any>((resolve, reject) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
       try {

@@ -4,11 +4,10 @@
  * Latency is measured between the publishing worker's clock and the receiving worker's
  * clock (one machine: the same clock), so IPC to this process is not counted.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createRoom, issueInvite, acceptInvite } from '../src/chat/index.js'
 import { loadOrCreateIdentity } from '../src/identity/index.js'
@@ -17,6 +16,7 @@ import type { LoadResult } from './load.js'
 import type { Variant } from './variants.js'
 import type { WorkerInit } from './worker.js'
 import { startTcpHub, type TcpHub } from './tcp.js'
+import { startJson } from './footprint.js'
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url))
 const RELAY_BIN = fileURLToPath(new URL('../../bin/cryptochat-relay.js', import.meta.url))
@@ -63,12 +63,9 @@ export async function startProcessVariant (v: Variant, n: number): Promise<Proce
     hub = await startTcpHub()
     for (let i = 0; i < n; i++) inits.push({ variant: v, index: i, n, hubPort: hub.port })
   } else {
-    relay = spawn(process.execPath, [RELAY_BIN, 'start', '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', temp()], { stdio: ['ignore', 'pipe', 'ignore'] })
-    const relayAddr = await new Promise<string>((resolve) => {
-      createInterface({ input: relay?.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-        try { const l = JSON.parse(line); if (l.type === 'listening') resolve(l.multiaddrs[0]) } catch {}
-      })
-    })
+    const started = await startJson([RELAY_BIN, 'start', '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', temp()], (l) => l.type === 'listening')
+    relay = started.child
+    const relayAddr = started.line.multiaddrs[0] as string
     if (v === 'B') {
       for (let i = 0; i < n; i++) inits.push({ variant: v, index: i, n, relayAddr, topic: `/cryptochat/1/${'c'.repeat(64)}` })
     } else {

@@ -23,8 +23,9 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
     pending = undefined
     const status = client.roomStatus(session.roomId)
     if (status == null) return
-    const line = JSON.stringify({ type: 'connection', roomId: session.roomId, ...status })
-    if (line !== last) output.json(JSON.parse(line))
+    const event = { type: 'connection', roomId: session.roomId, ...status }
+    const line = JSON.stringify(event)
+    if (line !== last) output.json(event)
     last = line
   }
   function connectionChanged (): void {
