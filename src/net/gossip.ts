@@ -65,3 +65,27 @@ export function gossipService (init: GossipInit = {}): ReturnType<typeof gossips
 export function meshPeers (pubsub: unknown, topic: string): string[] {
   return (pubsub as { getMeshPeers(topic: string): string[] }).getMeshPeers(topic)
 }
+
+/**
+ * Keep gossipsub talking to a peer whose connection was replaced. gossipsub 17 opens its
+ * outbound stream to a peer only when a connection opens, and skips that if it still
+ * holds a stream (on the connection that is closing); once that old stream closes, the
+ * peer stays connected with no stream from us, so it silently hears nothing (seen when
+ * a relay cut a circuit and the members re-linked). When a connection closes and
+ * another to the same peer is still open, ask gossipsub for a stream on it, after the
+ * old stream's close has been handled. gossipsub does nothing if it already has one.
+ */
+export function keepGossipStreams (node: {
+  getConnections(peerId?: any): Array<{ status: string, remotePeer: any }>
+  addEventListener(type: 'connection:close', listener: (evt: CustomEvent<{ remotePeer: any }>) => void): void
+  services: { pubsub: unknown }
+}): void {
+  const pubsub = node.services.pubsub as { createOutboundStream?: (peerId: unknown, connection: unknown) => Promise<void> }
+  node.addEventListener('connection:close', (evt) => {
+    const peer = evt.detail.remotePeer
+    setTimeout(() => {
+      const open = node.getConnections(peer).find((c) => c.status === 'open')
+      if (open != null) pubsub.createOutboundStream?.(peer, open).catch(() => {})
+    }, 0)
+  })
+}

@@ -12,7 +12,7 @@ import type { Ping } from '@libp2p/ping'
 import type { PrivateKey, ConnectionGater } from '@libp2p/interface'
 import type { ConnectionManagerInit } from 'libp2p'
 import { CLIENT_INBOUND_CONNECTIONS_PER_IP_PER_SECOND, CLIENT_MAX_CONNECTIONS } from '../constants.js'
-import { gossipService, type GossipInit } from './gossip.js'
+import { gossipService, keepGossipStreams, type GossipInit } from './gossip.js'
 
 /** The libp2p services every CryptoChat node runs. */
 export interface ChatServices {
@@ -66,7 +66,7 @@ export async function createChatNode (init: ChatNodeInit = {}): Promise<ChatNode
   const transports: any[] = [tcp()]
   if (init.relayTransport !== false) transports.push(circuitRelayTransport())
 
-  return await createLibp2p<ChatServices>({
+  const node = await createLibp2p<ChatServices>({
     ...(init.privateKey != null ? { privateKey: init.privateKey } : {}),
     start: init.start ?? true,
     addresses: {
@@ -81,4 +81,6 @@ export async function createChatNode (init: ChatNodeInit = {}): Promise<ChatNode
     ...(init.connectionGater != null ? { connectionGater: init.connectionGater } : {}),
     services: services as any
   })
+  keepGossipStreams(node as any)
+  return node
 }
