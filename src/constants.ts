@@ -196,3 +196,12 @@ export const MAX_CONFIG_BYTES = 64 * 1024
 
 /** Name of the environment variable that selects the client's data directory. */
 export const HOME_ENV = 'CRYPTOCHAT_HOME'
+
+/**
+ * Largest plaintext record a history log accepts unless told otherwise. A frame claiming
+ * more is damage, so a hostile or torn length never makes a reader allocate beyond this.
+ */
+export const HISTORY_MAX_RECORD_BYTES = 64 * 1024
+
+/** A history log is read through one buffer of this size (grown to one whole frame if needed). */
+export const HISTORY_READ_CHUNK_BYTES = 1024 * 1024
