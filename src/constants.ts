@@ -113,6 +113,42 @@ export const SEQ_RESERVE_BLOCK = 64
 /** How long accepted-message replay state may wait before it is written (batched). */
 export const REPLAY_FLUSH_MS = 100
 
+/** The sync protocol: acknowledgements, gap repair and catch-up (members and relay stores). */
+export const SYNC_PROTOCOL = '/cryptochat/sync/1.0.0'
+/** A sync request's proof is accepted within this much of the responder's clock. */
+export const SYNC_PROOF_SKEW_MS = 10 * 60 * 1000
+/** Largest sync frame (request or response), bytes. */
+export const SYNC_MAX_FRAME_BYTES = 1024 * 1024
+/** Most envelopes in one response frame (each is at most MAX_ENVELOPE_BYTES). */
+export const SYNC_ENVELOPES_PER_FRAME = 100
+/** Most envelopes sent for one request, whatever its limit says. */
+export const SYNC_MAX_ENVELOPES = 50_000
+/** Most hashes in one `have` question, ranges in `want`, senders in `known`. */
+export const SYNC_MAX_HAVE = 4096
+export const SYNC_MAX_RANGES = 1024
+export const SYNC_MAX_KNOWN = 10_000
+/** How long a sync request may take in all before it is abandoned. */
+export const SYNC_TIMEOUT_MS = 30_000
+/** Concurrent inbound sync streams a node serves. */
+export const SYNC_MAX_INBOUND_STREAMS = 32
+
+/** Most messages kept in a room's local history; older ones are dropped at compaction. */
+export const ROOM_HISTORY_MAX_MESSAGES = 100_000
+/** Messages the UI shows from history when a room opens (more on scrolling back). */
+export const HISTORY_SHOWN_ON_OPEN = 200
+/** A missing message is looked for this long after its gap appears (reordering heals most). */
+export const GAP_REPAIR_DELAY_MS = 1000
+/** How long repair requests may take before a gap is reported as unrepairable. */
+export const GAP_REPORT_AFTER_MS = 5000
+/** Most indexes a sender may claim beyond what we hold (bounds what a liar can make us chase). */
+export const GAP_MAX_SPAN = 100_000
+/** First wait before asking peers whether they hold our sent messages; doubles up to the max. */
+export const ACK_POLL_MIN_MS = 300
+export const ACK_POLL_MAX_MS = 30_000
+/** A member is asked for catch-up at most this often (a link flapping does not refetch). */
+export const CATCHUP_MIN_INTERVAL_MS = 30_000
+
+
 /** Default nick when none is given. */
 export const DEFAULT_NICK = 'anon'
 

@@ -3,8 +3,8 @@ import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { DEFAULT_CLIENT_LISTEN, JOIN_TIMEOUT_MS, MAX_ANNOUNCED_ADDRS } from '../constants.js'
 import type { Identity } from '../identity/index.js'
-import { createChatNode, meshPeers, type ChatNode } from '../net/index.js'
-import { MessageKind } from '../protocol/index.js'
+import { createChatNode, handleSync, meshPeers, requestSync, type ChatNode } from '../net/index.js'
+import { MessageKind, signSyncRequest } from '../protocol/index.js'
 import type { RoomRecord, RoomStore } from '../room/index.js'
 import { ClientStateError, JoinTimeoutError } from './errors.js'
 import { MemberLinks } from './member-links.js'
@@ -107,9 +107,30 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
       gossip: { relayPeerIds: this.relays.ids }
     })
     this._node = node
-    this.members = new MemberLinks(node)
+    this.members = new MemberLinks(node, this.init.linkMembers !== false)
+    this.members.on('linked', ({ roomId, peerId }) => {
+      const session = this.sessions.get(roomId)
+      session?.flushOutbox()
+      void session?.catchUpFromMember(peerId)
+    })
+    // Members (and only holders of a room's secret: every request carries a proof) may
+    // ask us for what they missed, and whether we hold what they sent.
+    await handleSync(node, (topic, request) => {
+      for (const session of this.sessions.values()) if (session.topic === topic) return session.serveSync(request)
+      return undefined
+    })
     this.relays.attach(node)
-    this.relays.on('relay', (e) => { this.emit('relay', e) })
+    this.relays.on('relay', (e) => {
+      this.emit('relay', e)
+      // Back in touch with a relay (after a cut, or its restart): fetch what its store kept.
+      if (!e.up) return
+      for (const session of this.sessions.values()) {
+        if (session.relays.map(relayPeerId).includes(e.peerId)) {
+          session.flushOutbox()
+          void session.catchUpFromStore(e.peerId)
+        }
+      }
+    })
     const onConnection = (up: boolean) => (evt: CustomEvent<{ remotePeer: { toString(): string }, limits?: unknown }>) => {
       const id = evt.detail.remotePeer.toString()
       if (this.members?.isMember(id) === true) this.emit('peer', { peerId: id, up, direct: evt.detail.limits == null })
@@ -214,28 +235,40 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     } catch (err: any) {
       log('could not announce join: %s', err.message)
     }
+    // What waited in the outbox goes out; what relays' stores kept for us comes in.
+    session.flushOutbox()
+    for (const id of session.relays.map(relayPeerId)) if (this.relays.isUp(id)) void session.catchUpFromStore(id)
     return session
   }
 
   /** Connect to the room's relays, subscribe, and wait until the room is ready. */
   private async openSession (room: RoomRecord): Promise<RoomSession> {
+    const node = this.node
+    const relayIds = room.relays.map(relayPeerId)
     const session = new RoomSession({
       room,
       identity: this.init.identity,
       rooms: this.init.rooms,
-      pubsub: this.node.services.pubsub,
+      pubsub: node.services.pubsub,
       nick: this.init.nick,
-      transport: () => this.transportInfo()
+      transport: () => this.transportInfo(),
+      syncLink: (topicKey) => ({
+        peers: () => ({
+          members: this.members?.connectedIn(room.roomId) ?? [],
+          relays: relayIds.filter((id) => this.relays.isUp(id))
+        }),
+        request: (peer, query) => requestSync(node, peer, signSyncRequest(topicKey, node.peerId.toString(), peer, query))
+      })
     })
-    if (this.init.linkMembers !== false) session.on('peerInfo', (info) => { this.members?.connect(info) })
+    session.on('peerInfo', (info) => { this.members?.connect(info) })
     session.on('member', (m) => { if (m.event === 'leave' || m.event === 'gone') this.members?.forget(m.roomId, m.fingerprint) })
     const signal = AbortSignal.timeout(this.init.joinTimeoutMs ?? JOIN_TIMEOUT_MS)
-    const relayIds = await this.relays.connect(room.relays, signal)
-    session.subscribe()
     try {
-      await this.waitForReady(session, relayIds, signal)
+      const reachable = await this.relays.connect(room.relays, signal)
+      session.subscribe()
+      await this.waitForReady(session, reachable, signal)
     } catch (err) {
-      session.unsubscribe()
+      await session.close()
       throw err
     }
     return session
@@ -250,7 +283,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     } catch (err: any) {
       log('could not announce leave: %s', err.message)
     }
-    session.unsubscribe()
+    await session.close()
     await this.releases.get(roomId)?.().catch(() => {})
     this.releases.delete(roomId)
   }

@@ -1,3 +1,8 @@
+import type { DeliveryStatus, Via } from '../history/index.js'
+import type { CatchupEvent, GapEvent } from './room-sync.js'
+
+export type { CatchupEvent, GapEvent }
+
 /** A text (or /me action) message as the UI and `--json` show it. */
 export interface ChatMessageEvent {
   roomId: string
@@ -10,8 +15,22 @@ export interface ChatMessageEvent {
   ts: number
   /** Sender's per-room sequence number. */
   seq: number
+  /** Sender's per-room history index (1, 2, 3...: a hole is a missed message). */
+  index: number
   /** True for our own messages (echoed locally, never received back). */
   self: boolean
+  /** How it reached us: `live`, `self`, or fetched later (`repair` of a gap, `catchup` on return). */
+  via: Via
+  /** Our own messages: `pending` (written here only), `sent` (published), `acked` (held by a member or a relay store). */
+  status?: DeliveryStatus
+}
+
+/** One of our messages changed delivery status. */
+export interface StatusEvent {
+  roomId: string
+  index: number
+  seq: number
+  status: DeliveryStatus
 }
 
 /**
@@ -69,4 +88,7 @@ export interface RoomEvents {
   member: [MemberEvent]
   warning: [RoomErrorEvent]
   rejected: [RejectedEvent]
+  status: [StatusEvent]
+  catchup: [CatchupEvent]
+  gap: [GapEvent]
 }

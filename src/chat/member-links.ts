@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -21,19 +22,51 @@ const MEMBER_TAG = 'cryptochat-member'
  * within MEMBER_DIAL_FALLBACK_MS): two crossing dials make two connections, and when one
  * of them closes gossipsub loses its stream to a peer that still looks connected.
  */
-export class MemberLinks {
+export class MemberLinks extends EventEmitter<{ linked: [{ roomId: string, peerId: string }] }> {
   /** `${roomId}/${fingerprint}` -> transport peer id */
   private readonly byMember = new Map<string, string>()
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly node: ChatNode
+  private readonly dial: boolean
   private stopped = false
 
-  constructor (node: ChatNode) {
+  /** `dial` false: only remember members (sync dials them on demand), keep no links. */
+  constructor (node: ChatNode, dial = true) {
+    super()
     this.node = node
+    this.dial = dial
     node.addEventListener('peer:disconnect', (evt) => {
       const id = evt.detail.toString()
-      if (this.isMember(id)) this.keep(evt.detail, 0)
+      if (this.isMember(id) && this.dial) this.keep(evt.detail, 0)
     })
+    // A link to a member came up: each room it shares with us may have news to fetch.
+    node.addEventListener('connection:open', (evt) => {
+      const id = evt.detail.remotePeer.toString()
+      for (const roomId of this.roomsOf(id)) this.emit('linked', { roomId, peerId: id })
+    })
+  }
+
+  /** Rooms in which `peerId` is a member's node. */
+  roomsOf (peerId: string): string[] {
+    const rooms = new Set<string>()
+    for (const [key, id] of this.byMember) if (id === peerId) rooms.add(key.slice(0, key.indexOf('/')))
+    return [...rooms]
+  }
+
+  /** Members' nodes of a room that we are connected to now. */
+  connectedIn (roomId: string): string[] {
+    const out = new Set<string>()
+    for (const [key, id] of this.byMember) {
+      if (key.startsWith(`${roomId}/`) && this.node.getConnections(peerIdFromString(id)).length > 0) out.add(id)
+    }
+    return [...out]
+  }
+
+  /** Members' nodes of a room, connected or not. */
+  knownIn (roomId: string): string[] {
+    const out = new Set<string>()
+    for (const [key, id] of this.byMember) if (key.startsWith(`${roomId}/`)) out.add(id)
+    return [...out]
   }
 
   /** Whether `peerId` is a known member's node. */
@@ -89,9 +122,13 @@ export class MemberLinks {
       log('ignoring a malformed peer id from %s', info.fingerprint)
       return
     }
-    this.byMember.set(`${info.roomId}/${info.fingerprint}`, info.peerId)
+    const key = `${info.roomId}/${info.fingerprint}`
+    const known = this.byMember.get(key) === info.peerId
+    this.byMember.set(key, info.peerId)
+    // Already linked (it dialled us first, say): that counts as the link coming up.
+    if (!known && this.connected(peerId)) this.emit('linked', { roomId: info.roomId, peerId: info.peerId })
     this.node.peerStore.merge(peerId, { multiaddrs: addrs, tags: { [MEMBER_TAG]: { value: 50 } } })
-      .then(() => { if (!this.connected(peerId)) this.keep(peerId, 0) })
+      .then(() => { if (!this.connected(peerId) && this.dial) this.keep(peerId, 0) })
       .catch((err: any) => { log('could not store member addresses: %s', err?.message) })
   }
 

@@ -2,15 +2,20 @@ import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS, SEQ_RESERVE_BLOCK } from '../constants.js'
-import { bytesToHex, hexToBytes } from '../crypto/index.js'
+import { bytesToHex, hexToBytes, type SigningKeyPair } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
+import { RoomHistory, historyKey, type HistoryEntry, type Via } from '../history/index.js'
 import {
-  MessageKind, UnknownEpochError, checkOutgoing, epochZeroKey, meetTopicForRoom, openMessage, sealMessage, topicForRoom, type OpenedMessage
+  MessageKind, UnknownEpochError, checkOutgoing, envelopeHash, epochZeroKey, meetTopicForRoom, openMessage, sealMessage, topicKeyForRoom, topicOfKey, unpackBits,
+  wire, type OpenedMessage, type SyncRequest, type SyncResponse
 } from '../protocol/index.js'
 import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
 import { SendError } from './errors.js'
 import type { ChatMessageEvent, Member, RoomEvents } from './events.js'
+import { GapTracker } from './gaps.js'
 import { MemberList, type PresenceSignal } from './members.js'
+import { Outbox } from './outbox.js'
+import { RoomSync, type IngestResult, type SyncLink } from './room-sync.js'
 
 const log = logger('cryptochat:room')
 
@@ -23,9 +28,20 @@ export interface RoomSessionInit {
   nick: string
   /** How to reach our node, announced with JOIN and PRESENCE (omitted: not announced). */
   transport?: () => { peerId: string, addrs: string[] }
+  /** How this room reaches peers for acks, catch-up and repair (bound to the room's topic key). */
+  syncLink?: (topicKey: SigningKeyPair) => SyncLink
   /** Clock, for tests. */
   now?: () => number
 }
+
+/** A sync link that reaches nobody (a session used without a network sync, e.g. in tests). */
+const NO_SYNC: SyncLink = {
+  peers: () => ({ members: [], relays: [] }),
+  async * request () {}
+}
+
+/** History messages: stored, numbered, acknowledged. */
+const HISTORY_KINDS = new Set<MessageKind>([MessageKind.TEXT, MessageKind.ACTION])
 
 /** Control messages (who is here, how to reach them) go on the discovery topic. */
 const MEET_KINDS = new Set<MessageKind>([MessageKind.JOIN, MessageKind.PRESENCE, MessageKind.LEAVE, MessageKind.NICK])
@@ -59,6 +75,16 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   readonly meetTopic: string
   readonly name: string
   nick: string
+  /** The room's local history (and our outbox). */
+  readonly history: RoomHistory
+  /** Signs sync requests; its public key names the topic. */
+  readonly topicKey: SigningKeyPair
+  private readonly gaps: GapTracker
+  private readonly outbox: Outbox
+  private readonly sync: RoomSync
+  private readonly link: SyncLink
+  /** Our next history index. */
+  private nextIndex: number
   private readonly roomIdBytes: Uint8Array
   private readonly keys = new Map<number, Uint8Array>()
   private readonly state: RoomState
@@ -85,7 +111,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.name = init.room.name
     this.nick = init.nick
     this.roomIdBytes = hexToBytes(this.roomId)
-    this.topic = topicForRoom(init.room.secret, this.roomIdBytes)
+    this.topicKey = topicKeyForRoom(init.room.secret, this.roomIdBytes)
+    this.topic = topicOfKey(this.topicKey.publicKey)
     this.meetTopic = meetTopicForRoom(init.room.secret, this.roomIdBytes)
     this.transport = init.transport
     this.keys.set(0, epochZeroKey(init.room.secret, this.roomIdBytes))
@@ -97,6 +124,88 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     // Whatever was reserved before (a crash) may have been used: start above it.
     this.reservedUpTo = this.state.nextSeq
     this.now = init.now ?? Date.now
+    this.history = new RoomHistory({ dir: init.rooms.dir(this.roomId), roomId: this.roomId, key: historyKey(init.identity.secretKey, this.roomIdBytes), self: this.selfHex })
+    this.nextIndex = Math.max(this.history.highest(this.selfHex), init.rooms.loadSync(this.roomId).ownIndexFloor) + 1
+    this.gaps = new GapTracker(this.history)
+    this.link = init.syncLink?.(this.topicKey) ?? NO_SYNC
+    this.outbox = new Outbox({
+      history: this.history,
+      publish: async (bytes) => await this.publishEnvelope(bytes),
+      askHave: async (hashes, latest) => await this.askHave(hashes, latest),
+      onStatus: (entry, status) => { this.emit('status', { roomId: this.roomId, index: entry.index, seq: Number(entry.seq), status }) }
+    })
+    this.sync = new RoomSync({
+      roomId: this.roomId,
+      history: this.history,
+      gaps: this.gaps,
+      link: this.link,
+      ingest: (bytes, via) => this.ingest(bytes, via),
+      joinedAt: this.room.joinedAt,
+      loadState: () => this.rooms.loadSync(this.roomId),
+      saveState: (state) => { this.rooms.saveSync(this.roomId, state) },
+      onAnnounce: (sender, latest) => { this.announced(sender, latest) },
+      onCatchup: (e) => { this.emit('catchup', e) },
+      onGap: (e) => { this.emit('gap', e) },
+      fingerprintOf: (sender) => fingerprint(hexToBytes(sender)),
+      nickOf: (sender) => this.memberList.list().find((m) => m.fingerprint === fingerprint(hexToBytes(sender)))?.nick ?? '',
+      now: this.now
+    })
+  }
+
+  /** The last `limit` messages of the room's history, in display order. */
+  recent (limit: number): ChatMessageEvent[] {
+    return this.history.latest(limit).map((e) => this.toEvent(e))
+  }
+
+  /** Messages of ours not yet acknowledged by anyone (pending or sent). */
+  unacknowledged (): ChatMessageEvent[] {
+    return this.history.outbox().map((e) => this.toEvent(e))
+  }
+
+  private toEvent (e: HistoryEntry): ChatMessageEvent {
+    return {
+      roomId: this.roomId,
+      kind: e.kind,
+      text: e.body,
+      nick: e.nick,
+      fingerprint: e.fingerprint,
+      ts: e.ts,
+      seq: Number(e.seq),
+      index: e.index,
+      self: e.sender === this.selfHex,
+      via: e.via,
+      ...(e.status != null ? { status: e.status } : {})
+    }
+  }
+
+  /** Fetch what we missed from a member (on join, and when a link to one comes up). */
+  async catchUpFromMember (peerId: string): Promise<number> {
+    return await this.sync.catchUpFromMember(peerId)
+  }
+
+  /** Fetch what a relay's blind store kept for us (a relay without one refuses). */
+  async catchUpFromStore (relayPeerId: string): Promise<number> {
+    return await this.sync.catchUpFromStore(relayPeerId)
+  }
+
+  /** Answer a member's verified sync request from our history. */
+  serveSync (request: SyncRequest): AsyncGenerator<SyncResponse> {
+    return this.sync.serve(request)
+  }
+
+  /** Publish what is still waiting in the outbox (a peer appeared). */
+  flushOutbox (): void {
+    void this.outbox.flush()
+  }
+
+  /**
+   * Forget this room's history on this machine. Our own numbering continues where it
+   * was (recorded first, durably), so members do not take new messages for duplicates.
+   */
+  wipeHistory (): void {
+    const state = this.rooms.loadSync(this.roomId)
+    this.rooms.saveSync(this.roomId, { ...state, ownIndexFloor: this.nextIndex - 1 }, true)
+    this.history.wipe()
   }
 
   /** Current epoch of the room (0 until rekeying exists). */
@@ -111,7 +220,13 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       this.pubsub.topicValidators.set(topic, (_peer, msg) => this.validate(msg.data))
       this.pubsub.subscribe(topic)
     }
+    this.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     this.joined = true
+  }
+
+  /** Someone (un)subscribed somewhere: if it is our topic and we have pending messages, send them. */
+  private readonly onSubscriptionChange = (): void => {
+    if (this.history.outbox().some((e) => e.status === 'pending') && this.pubsub.getSubscribers(this.topic).length > 0) void this.outbox.flush()
   }
 
   /** Announce ourselves again (e.g. when our addresses change). */
@@ -178,9 +293,19 @@ export class RoomSession extends EventEmitter<RoomEvents> {
         this.pubsub.unsubscribe(topic)
         this.pubsub.topicValidators.delete(topic)
       }
+      this.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
       this.joined = false
     }
+    this.outbox.stop()
+    this.sync.stop()
     this.flushReplay()
+  }
+
+  /** Stop for good: flush history to disk and close it. */
+  async close (): Promise<void> {
+    this.unsubscribe()
+    await this.history.sync().catch(() => {})
+    this.history.close()
   }
 
   /** Refuse (with a reason) what no honest, live message can be: see DESIGN and README. */
@@ -211,13 +336,81 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (ts > now + MESSAGE_MAX_FUTURE_MS) return this.refuse('FutureMessageError', TopicValidatorResult.Ignore)
     if (ts < now - MESSAGE_MAX_AGE_MS || ts < this.room.joinedAt - JOIN_SKEW_MS) return this.refuse('StaleMessageError', TopicValidatorResult.Ignore)
     const sender = bytesToHex(msg.sender)
+    // Already held (fetched by catch-up, or sent again by an outbox): drop, no penalty.
+    if (HISTORY_KINDS.has(msg.kind) && this.history.holds(sender, Number(msg.index))) return this.refuse('DuplicateError', TopicValidatorResult.Ignore)
     const admission = this.state.replay.admit(sender, msg.seq, ts)
-    if (admission === 'replay') return this.refuse('ReplayError', TopicValidatorResult.Reject)
+    // A replay is Ignored, not Rejected: outboxes legitimately publish a message again.
+    if (admission === 'replay') return this.refuse('ReplayError', TopicValidatorResult.Ignore)
     if (admission === 'full') return this.refuse('SenderLimitError', TopicValidatorResult.Ignore)
     this.scheduleReplayFlush()
-    // Deliver after gossipsub has taken the Accept, so forwarding is not delayed by the UI.
-    queueMicrotask(() => { this.deliver(msg, sender === this.selfHex) })
+    // History is written now (before the Accept is returned, so a crash cannot lose an
+    // accepted message); it is shown after gossipsub has taken the Accept, so forwarding
+    // is not delayed by the UI.
+    const entry = HISTORY_KINDS.has(msg.kind) ? this.keep(msg, data, 'live') : undefined
+    queueMicrotask(() => { this.deliver(msg, sender === this.selfHex, entry) })
     return TopicValidatorResult.Accept
+  }
+
+  /** Write a verified history message; undefined when it was already held. */
+  private keep (msg: OpenedMessage, envelope: Uint8Array, via: Via): HistoryEntry | undefined {
+    const sender = bytesToHex(msg.sender)
+    const entry: HistoryEntry = {
+      envelope,
+      hash: bytesToHex(envelopeHash(envelope)),
+      sender,
+      fingerprint: fingerprint(msg.sender),
+      seq: msg.seq,
+      index: Number(msg.index),
+      ts: Number(msg.timestamp),
+      kind: msg.kind === MessageKind.ACTION ? 'action' : 'text',
+      nick: msg.nick,
+      body: msg.body,
+      epoch: msg.epoch,
+      receivedAt: this.now(),
+      via
+    }
+    try {
+      if (!this.history.add(entry)) return undefined
+    } catch (err: any) {
+      this.emit('warning', { roomId: this.roomId, message: `could not write history: ${err.message}`, code: 'HistoryWriteError' })
+    }
+    this.gaps.saw(sender, entry.index)
+    this.sync.scheduleGapCheck()
+    return entry
+  }
+
+  /**
+   * Take in an envelope fetched by catch-up or repair: checked exactly as live traffic
+   * (epoch, AEAD, signature, dates), except that it may be older than a day (history),
+   * and refused if already held (nothing is shown twice).
+   */
+  ingest (data: Uint8Array, via: Via): IngestResult {
+    let msg: OpenedMessage
+    try {
+      msg = openMessage(this.roomIdBytes, (epoch) => this.keys.get(epoch), data)
+    } catch (err: any) {
+      this.refuse(err?.name ?? 'Error', TopicValidatorResult.Reject)
+      return 'refused'
+    }
+    const ts = Number(msg.timestamp)
+    if (!HISTORY_KINDS.has(msg.kind)) return 'refused'
+    if (ts > this.now() + MESSAGE_MAX_FUTURE_MS || ts < this.room.joinedAt - JOIN_SKEW_MS) return 'refused'
+    const sender = bytesToHex(msg.sender)
+    if (this.history.holds(sender, Number(msg.index))) return 'duplicate'
+    // Mark it in the replay window too, so a live copy arriving later is refused there as well.
+    this.state.replay.admit(sender, msg.seq, ts)
+    this.scheduleReplayFlush()
+    const entry = this.keep(msg, data, via)
+    if (entry == null) return 'duplicate'
+    this.deliver(msg, sender === this.selfHex, entry)
+    return 'accepted'
+  }
+
+  /** A sender told us its latest history index. */
+  private announced (sender: string, latest: number): void {
+    if (sender === this.selfHex || latest < 1) return
+    this.gaps.announce(sender, latest)
+    this.sync.scheduleGapCheck()
   }
 
   /**
@@ -245,13 +438,15 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     }
   }
 
-  private deliver (msg: OpenedMessage, self: boolean): void {
+  private deliver (msg: OpenedMessage, self: boolean, entry?: HistoryEntry): void {
     const fp = fingerprint(msg.sender)
     const ts = Number(msg.timestamp)
-    if (!self && msg.peerId.length > 0 && ANNOUNCE_KINDS.has(msg.kind)) {
-      this.emit('peerInfo', { roomId: this.roomId, fingerprint: fp, peerId: msg.peerId, addrs: msg.addrs })
+    if (!self && ANNOUNCE_KINDS.has(msg.kind)) {
+      if (msg.peerId.length > 0) this.emit('peerInfo', { roomId: this.roomId, fingerprint: fp, peerId: msg.peerId, addrs: msg.addrs })
+      this.announced(bytesToHex(msg.sender), Number(msg.index))
     }
-    const signal = SIGNAL[msg.kind]
+    // Messages fetched by catch-up or repair say nothing about who is here now.
+    const signal = entry == null || entry.via === 'live' ? SIGNAL[msg.kind] : undefined
     if (signal != null) {
       const change = this.memberList.observe(signal, fp, msg.nick, self, this.now())
       if (change != null) this.emit('member', { roomId: this.roomId, ...change, fingerprint: fp, ts, self })
@@ -265,10 +460,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
         this.replyTimers.add(timer)
       }
     }
-    const kind = KIND_TEXT[msg.kind]
-    if (kind != null) {
-      this.emit('message', { roomId: this.roomId, kind, text: msg.body, nick: msg.nick, fingerprint: fp, ts, seq: Number(msg.seq), self })
-    }
+    // A history message is shown once, when it is first written (entry is then set).
+    if (KIND_TEXT[msg.kind] != null && entry != null) this.emit('message', this.toEvent(entry))
   }
 
   /**
@@ -297,9 +490,45 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     await this.pubsub.publish(topic, bytes)
   }
 
+  /** Publish on the chat topic for the outbox: true once some peer took it, false if none is reachable. */
+  private async publishEnvelope (bytes: Uint8Array): Promise<boolean> {
+    try {
+      await this.pubsub.publish(this.topic, bytes)
+      return true
+    } catch (err: any) {
+      const message = String(err?.message ?? err)
+      if (message.includes('NoPeersSubscribedToTopic')) return false
+      // Published before (this run): gossipsub refuses to send the same bytes twice.
+      if (message.includes('Duplicate')) return true
+      throw err
+    }
+  }
+
+  /** Ask a couple of linked members, then the relays' stores, which of these envelopes they hold. */
+  private async askHave (hashes: Uint8Array[], latest: number): Promise<boolean[] | undefined> {
+    const { members, relays } = this.link.peers()
+    const targets = [...members.sort(() => Math.random() - 0.5).slice(0, 2), ...relays]
+    const held = hashes.map(() => false)
+    let answered = false
+    for (const peer of targets) {
+      try {
+        for await (const frame of this.link.request(peer, { have: hashes.map(wire), known: [{ sender: wire(this.identity.publicKey), upto: BigInt(latest) }] })) {
+          unpackBits(frame.have, hashes.length).forEach((b, i) => { if (b) held[i] = true })
+          answered = true
+        }
+      } catch (err: any) {
+        log('ack question to %s: %s', peer, err.message)
+      }
+      if (held.every(Boolean)) break
+    }
+    return answered ? held : undefined
+  }
+
   /**
-   * Seal and publish a message. Its sequence number is reserved (and persisted) before
-   * it is sent, so a number is never reused, even after a crash.
+   * Seal and send a message. Its sequence number is reserved (and persisted) before it is
+   * sent, so a number is never reused, even after a crash. A text or action message is
+   * written to history first (`pending`), then published (`sent`) and later acknowledged
+   * (`acked`): with no peer reachable it stays pending and goes out when one appears.
    */
   async send (body: string, kind: MessageKind = MessageKind.TEXT): Promise<ChatMessageEvent> {
     checkOutgoing(this.nick, body)
@@ -318,13 +547,43 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     // (captured and re-sent by anyone) is then refused like any other replay.
     this.state.replay.accept(this.selfHex, seq, ts)
     this.scheduleReplayFlush()
+    const isHistory = HISTORY_KINDS.has(kind)
+    // History messages take the next index; announcements carry the latest one so far.
+    const index = isHistory ? this.nextIndex : this.nextIndex - 1
     const bytes = sealMessage({
       roomId: this.roomIdBytes,
       epoch: this.epoch,
       key,
       senderSecretKey: this.identity.secretKey,
       senderPublicKey: this.identity.publicKey
-    }, { seq, timestamp: BigInt(ts), kind, nick: this.nick, body, ...(ANNOUNCE_KINDS.has(kind) ? this.transport?.() ?? {} : {}) })
+    }, { seq, timestamp: BigInt(ts), kind, nick: this.nick, body, index: BigInt(index), ...(ANNOUNCE_KINDS.has(kind) ? this.transport?.() ?? {} : {}) })
+    if (isHistory) {
+      const entry: HistoryEntry = {
+        envelope: bytes,
+        hash: bytesToHex(envelopeHash(bytes)),
+        sender: this.selfHex,
+        fingerprint: this.identity.fingerprint,
+        seq,
+        index,
+        ts,
+        kind: kind === MessageKind.ACTION ? 'action' : 'text',
+        nick: this.nick,
+        body,
+        epoch: this.epoch,
+        receivedAt: ts,
+        via: 'self',
+        status: 'pending'
+      }
+      try {
+        this.history.add(entry)
+      } catch (err: any) {
+        throw new SendError(`message not sent: it could not be written to history first (${String(err?.message ?? err)})`)
+      }
+      this.nextIndex++
+      this.emit('message', this.toEvent(entry))
+      await this.outbox.submit(entry)
+      return this.toEvent(entry)
+    }
     const topic = MEET_KINDS.has(kind) ? this.meetTopic : this.topic
     try {
       await this.publishWhenReachable(topic, bytes, kind)
@@ -332,17 +591,6 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       const why = String(err?.message ?? err).includes('NoPeersSubscribedToTopic') ? 'no member or relay is reachable in this room right now' : String(err?.message ?? err)
       throw new SendError(`message not delivered: ${why}`)
     }
-    const event: ChatMessageEvent = {
-      roomId: this.roomId,
-      kind: kind === MessageKind.ACTION ? 'action' : 'text',
-      text: body,
-      nick: this.nick,
-      fingerprint: this.identity.fingerprint,
-      ts,
-      seq: Number(seq),
-      self: true
-    }
-    if (kind === MessageKind.TEXT || kind === MessageKind.ACTION) this.emit('message', event)
-    return event
+    return { roomId: this.roomId, kind: 'text', text: body, nick: this.nick, fingerprint: this.identity.fingerprint, ts, seq: Number(seq), index, self: true, via: 'self' }
   }
 }

@@ -306,6 +306,7 @@ export interface ChatMessage {
   body: string
   peerId: string
   addrs: string[]
+  index: bigint
 }
 
 export namespace ChatMessage {
@@ -360,6 +361,11 @@ export namespace ChatMessage {
           }
         }
 
+        if ((obj.index != null && obj.index !== 0n)) {
+          w.uint32(72)
+          w.uint64(obj.index)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -372,7 +378,8 @@ export namespace ChatMessage {
           nick: '',
           body: '',
           peerId: '',
-          addrs: []
+          addrs: [],
+          index: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -415,6 +422,10 @@ export namespace ChatMessage {
               }
 
               obj.addrs.push(reader.string())
+              break
+            }
+            case 9: {
+              obj.index = reader.uint64()
               break
             }
             default: {
@@ -500,6 +511,13 @@ export namespace ChatMessage {
 
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.index`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -553,6 +571,11 @@ export namespace ChatMessage {
     value: string
   }
 
+  export interface ChatMessageIndexFieldEvent {
+    field: '$.index'
+    value: bigint
+  }
+
   export function encode (obj: Partial<ChatMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ChatMessage.codec())
   }
@@ -561,7 +584,7 @@ export namespace ChatMessage {
     return decodeMessage(buf, ChatMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChatMessage>): Generator<ChatMessageSenderFieldEvent | ChatMessageSeqFieldEvent | ChatMessageTimestampFieldEvent | ChatMessageKindFieldEvent | ChatMessageNickFieldEvent | ChatMessageBodyFieldEvent | ChatMessagePeerIdFieldEvent | ChatMessageAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChatMessage>): Generator<ChatMessageSenderFieldEvent | ChatMessageSeqFieldEvent | ChatMessageTimestampFieldEvent | ChatMessageKindFieldEvent | ChatMessageNickFieldEvent | ChatMessageBodyFieldEvent | ChatMessagePeerIdFieldEvent | ChatMessageAddrsFieldEvent | ChatMessageIndexFieldEvent> {
     return streamMessage(buf, ChatMessage.codec(), opts)
   }
 }
@@ -1013,5 +1036,847 @@ export namespace SignedInvite {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedInvite>): Generator<SignedInviteVersionFieldEvent | SignedInviteBodyFieldEvent | SignedInviteSignatureFieldEvent> {
     return streamMessage(buf, SignedInvite.codec(), opts)
+  }
+}
+
+export interface SyncRequest {
+  topicKey: Uint8Array<ArrayBuffer>
+  timestamp: bigint
+  proof: Uint8Array<ArrayBuffer>
+  have: Uint8Array<ArrayBuffer>[]
+  after: bigint
+  since: bigint
+  known: SyncKnown[]
+  want: SyncRange[]
+  limit: number
+  fetch: boolean
+}
+
+export namespace SyncRequest {
+  let _codec: Codec<SyncRequest>
+
+  export const codec = (): Codec<SyncRequest> => {
+    if (_codec == null) {
+      _codec = message<SyncRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.topicKey != null && obj.topicKey.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.topicKey)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.timestamp)
+        }
+
+        if ((obj.proof != null && obj.proof.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.proof)
+        }
+
+        if (obj.have != null && obj.have.length > 0) {
+          for (const value of obj.have) {
+            w.uint32(34)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.after != null && obj.after !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.after)
+        }
+
+        if ((obj.since != null && obj.since !== 0n)) {
+          w.uint32(48)
+          w.uint64(obj.since)
+        }
+
+        if (obj.known != null && obj.known.length > 0) {
+          for (const value of obj.known) {
+            w.uint32(58)
+            SyncKnown.codec().encode(value, w)
+          }
+        }
+
+        if (obj.want != null && obj.want.length > 0) {
+          for (const value of obj.want) {
+            w.uint32(66)
+            SyncRange.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.limit != null && obj.limit !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.limit)
+        }
+
+        if ((obj.fetch != null && obj.fetch !== false)) {
+          w.uint32(80)
+          w.bool(obj.fetch)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          topicKey: uint8ArrayAlloc(0),
+          timestamp: 0n,
+          proof: uint8ArrayAlloc(0),
+          have: [],
+          after: 0n,
+          since: 0n,
+          known: [],
+          want: [],
+          limit: 0,
+          fetch: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.topicKey = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.proof = reader.bytes()
+              break
+            }
+            case 4: {
+              if (opts.limits?.have != null && obj.have.length === opts.limits.have) {
+                throw new MaxLengthError('Decode error - repeated field "have" had too many elements')
+              }
+
+              obj.have.push(reader.bytes())
+              break
+            }
+            case 5: {
+              obj.after = reader.uint64()
+              break
+            }
+            case 6: {
+              obj.since = reader.uint64()
+              break
+            }
+            case 7: {
+              if (opts.limits?.known != null && obj.known.length === opts.limits.known) {
+                throw new MaxLengthError('Decode error - repeated field "known" had too many elements')
+              }
+
+              obj.known.push(SyncKnown.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.known$
+              }))
+              break
+            }
+            case 8: {
+              if (opts.limits?.want != null && obj.want.length === opts.limits.want) {
+                throw new MaxLengthError('Decode error - repeated field "want" had too many elements')
+              }
+
+              obj.want.push(SyncRange.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.want$
+              }))
+              break
+            }
+            case 9: {
+              obj.limit = reader.uint32()
+              break
+            }
+            case 10: {
+              obj.fetch = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          have: 0,
+          known: 0,
+          want: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.topicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.proof`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.have != null && obj.have === opts.limits.have) {
+                throw new MaxLengthError('Streaming decode error - repeated field "have" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.have[]`,
+                index: obj.have,
+                value: reader.bytes()
+              }
+
+              obj.have++
+
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.after`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.since`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 7: {
+              if (opts.limits?.known != null && obj.known === opts.limits.known) {
+                throw new MaxLengthError('Streaming decode error - repeated field "known" had too many elements')
+              }
+
+              for (const evt of SyncKnown.codec().stream(reader, reader.uint32(), `${prefix}.known[]`, {
+                limits: opts.limits?.known$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.known
+                }
+              }
+
+              obj.known++
+
+              break
+            }
+            case 8: {
+              if (opts.limits?.want != null && obj.want === opts.limits.want) {
+                throw new MaxLengthError('Streaming decode error - repeated field "want" had too many elements')
+              }
+
+              for (const evt of SyncRange.codec().stream(reader, reader.uint32(), `${prefix}.want[]`, {
+                limits: opts.limits?.want$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.want
+                }
+              }
+
+              obj.want++
+
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.limit`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.fetch`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SyncRequestTopicKeyFieldEvent {
+    field: '$.topicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncRequestTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface SyncRequestProofFieldEvent {
+    field: '$.proof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncRequestHaveFieldEvent {
+    field: '$.have[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncRequestAfterFieldEvent {
+    field: '$.after'
+    value: bigint
+  }
+
+  export interface SyncRequestSinceFieldEvent {
+    field: '$.since'
+    value: bigint
+  }
+
+  export interface SyncRequestKnownSenderFieldEvent {
+    field: '$.known[].sender'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncRequestKnownUptoFieldEvent {
+    field: '$.known[].upto'
+    value: bigint
+    index: number
+  }
+
+  export interface SyncRequestWantSenderFieldEvent {
+    field: '$.want[].sender'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncRequestWantFirstFieldEvent {
+    field: '$.want[].first'
+    value: bigint
+    index: number
+  }
+
+  export interface SyncRequestWantLastFieldEvent {
+    field: '$.want[].last'
+    value: bigint
+    index: number
+  }
+
+  export interface SyncRequestLimitFieldEvent {
+    field: '$.limit'
+    value: number
+  }
+
+  export interface SyncRequestFetchFieldEvent {
+    field: '$.fetch'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SyncRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): SyncRequest {
+    return decodeMessage(buf, SyncRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestTopicKeyFieldEvent | SyncRequestTimestampFieldEvent | SyncRequestProofFieldEvent | SyncRequestHaveFieldEvent | SyncRequestAfterFieldEvent | SyncRequestSinceFieldEvent | SyncRequestKnownSenderFieldEvent | SyncRequestKnownUptoFieldEvent | SyncRequestWantSenderFieldEvent | SyncRequestWantFirstFieldEvent | SyncRequestWantLastFieldEvent | SyncRequestLimitFieldEvent | SyncRequestFetchFieldEvent> {
+    return streamMessage(buf, SyncRequest.codec(), opts)
+  }
+}
+
+export interface SyncKnown {
+  sender: Uint8Array<ArrayBuffer>
+  upto: bigint
+}
+
+export namespace SyncKnown {
+  let _codec: Codec<SyncKnown>
+
+  export const codec = (): Codec<SyncKnown> => {
+    if (_codec == null) {
+      _codec = message<SyncKnown>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.sender != null && obj.sender.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.sender)
+        }
+
+        if ((obj.upto != null && obj.upto !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.upto)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sender: uint8ArrayAlloc(0),
+          upto: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.sender = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.upto = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.sender`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.upto`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SyncKnownSenderFieldEvent {
+    field: '$.sender'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncKnownUptoFieldEvent {
+    field: '$.upto'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<SyncKnown>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SyncKnown.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncKnown>): SyncKnown {
+    return decodeMessage(buf, SyncKnown.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncKnown>): Generator<SyncKnownSenderFieldEvent | SyncKnownUptoFieldEvent> {
+    return streamMessage(buf, SyncKnown.codec(), opts)
+  }
+}
+
+export interface SyncRange {
+  sender: Uint8Array<ArrayBuffer>
+  first: bigint
+  last: bigint
+}
+
+export namespace SyncRange {
+  let _codec: Codec<SyncRange>
+
+  export const codec = (): Codec<SyncRange> => {
+    if (_codec == null) {
+      _codec = message<SyncRange>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.sender != null && obj.sender.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.sender)
+        }
+
+        if ((obj.first != null && obj.first !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.first)
+        }
+
+        if ((obj.last != null && obj.last !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.last)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sender: uint8ArrayAlloc(0),
+          first: 0n,
+          last: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.sender = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.first = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.last = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.sender`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.first`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.last`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SyncRangeSenderFieldEvent {
+    field: '$.sender'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncRangeFirstFieldEvent {
+    field: '$.first'
+    value: bigint
+  }
+
+  export interface SyncRangeLastFieldEvent {
+    field: '$.last'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<SyncRange>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SyncRange.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRange>): SyncRange {
+    return decodeMessage(buf, SyncRange.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRange>): Generator<SyncRangeSenderFieldEvent | SyncRangeFirstFieldEvent | SyncRangeLastFieldEvent> {
+    return streamMessage(buf, SyncRange.codec(), opts)
+  }
+}
+
+export interface SyncResponse {
+  status: SyncResponse.Status
+  envelopes: Uint8Array<ArrayBuffer>[]
+  have: Uint8Array<ArrayBuffer>
+  cursor: bigint
+  done: boolean
+}
+
+export namespace SyncResponse {
+  export enum Status {
+    OK = 'OK',
+    DENIED = 'DENIED',
+    UNKNOWN = 'UNKNOWN',
+    BUSY = 'BUSY'
+  }
+
+  enum __StatusValues {
+    OK = 0,
+    DENIED = 1,
+    UNKNOWN = 2,
+    BUSY = 3
+  }
+
+  export namespace Status {
+    export const codec = (): Codec<Status> => {
+      return enumeration<Status>(__StatusValues)
+    }
+  }
+
+  let _codec: Codec<SyncResponse>
+
+  export const codec = (): Codec<SyncResponse> => {
+    if (_codec == null) {
+      _codec = message<SyncResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(8)
+          SyncResponse.Status.codec().encode(obj.status, w)
+        }
+
+        if (obj.envelopes != null && obj.envelopes.length > 0) {
+          for (const value of obj.envelopes) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.have != null && obj.have.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.have)
+        }
+
+        if ((obj.cursor != null && obj.cursor !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.cursor)
+        }
+
+        if ((obj.done != null && obj.done !== false)) {
+          w.uint32(40)
+          w.bool(obj.done)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          status: Status.OK,
+          envelopes: [],
+          have: uint8ArrayAlloc(0),
+          cursor: 0n,
+          done: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = SyncResponse.Status.codec().decode(reader)
+              break
+            }
+            case 2: {
+              if (opts.limits?.envelopes != null && obj.envelopes.length === opts.limits.envelopes) {
+                throw new MaxLengthError('Decode error - repeated field "envelopes" had too many elements')
+              }
+
+              obj.envelopes.push(reader.bytes())
+              break
+            }
+            case 3: {
+              obj.have = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.cursor = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.done = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          envelopes: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.status`,
+                value: SyncResponse.Status.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.envelopes != null && obj.envelopes === opts.limits.envelopes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "envelopes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.envelopes[]`,
+                index: obj.envelopes,
+                value: reader.bytes()
+              }
+
+              obj.envelopes++
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.have`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.cursor`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.done`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SyncResponseStatusFieldEvent {
+    field: '$.status'
+    value: SyncResponse.Status
+  }
+
+  export interface SyncResponseEnvelopesFieldEvent {
+    field: '$.envelopes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseHaveFieldEvent {
+    field: '$.have'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseCursorFieldEvent {
+    field: '$.cursor'
+    value: bigint
+  }
+
+  export interface SyncResponseDoneFieldEvent {
+    field: '$.done'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<SyncResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SyncResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): SyncResponse {
+    return decodeMessage(buf, SyncResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusFieldEvent | SyncResponseEnvelopesFieldEvent | SyncResponseHaveFieldEvent | SyncResponseCursorFieldEvent | SyncResponseDoneFieldEvent> {
+    return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

@@ -14,7 +14,7 @@ export { encodeEnvelope, decodeEnvelope, type Envelope } from './envelope.js'
 export {
   ChatMessage, MessageKind, SignedMessage, checkOutgoing, decodeChatMessage, decodeSignedMessage, utf8Length
 } from './message.js'
-export { topicForRoom, meetTopicForRoom, epochZeroKey } from './keys.js'
+export { topicForRoom, topicKeyForRoom, topicOfKey, meetTopicForRoom, epochZeroKey } from './keys.js'
 export {
   sealMessage, openMessage, envelopeAad,
   type OutgoingMessage, type SealContext, type OpenedMessage, type EpochKeyLookup
@@ -26,3 +26,7 @@ export {
 } from './errors.js'
 export { parseRelayAddress, InvalidRelayAddressError } from './relay-address.js'
 export { wire } from './wire.js'
+export {
+  SyncKnown, SyncRange, SyncRequest, SyncResponse, envelopeHash, signSyncRequest, verifySyncRequest,
+  decodeSyncRequest, decodeSyncResponse, packBits, unpackBits, SyncProofError, type SyncQuery
+} from './sync.js'

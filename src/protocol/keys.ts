@@ -1,12 +1,30 @@
 import { MEET_TOPIC_PREFIX, TOPIC_PREFIX, PROTOCOL_VERSION } from '../constants.js'
-import { bytesToHex, deriveKey } from '../crypto/index.js'
+import { bytesToHex, concatBytes, deriveKey, hash, publicKeyOf, type SigningKeyPair } from '../crypto/index.js'
+
+const TOPIC_LABEL = new TextEncoder().encode(`cryptochat/${PROTOCOL_VERSION}/topic`)
 
 /**
- * The gossipsub topic of a room: HKDF of the room secret, so neither the room id nor its
- * name ever appears on the wire, and only holders of the secret can name the topic.
+ * The room's topic key: an Ed25519 key pair derived (HKDF) from the room secret. Its
+ * public key names the chat topic, and its secret signs sync requests, so a relay's store
+ * can check that a requester knows the room without learning anything that reads it.
+ */
+export function topicKeyForRoom (roomSecret: Uint8Array, roomId: Uint8Array): SigningKeyPair {
+  const secretKey = deriveKey(roomSecret, roomId, `cryptochat/${PROTOCOL_VERSION}/topic-key`)
+  return { secretKey, publicKey: publicKeyOf(secretKey) }
+}
+
+/** The chat topic named by a topic public key: `/cryptochat/1/` + hex(SHA-256(label | key)). */
+export function topicOfKey (topicPublicKey: Uint8Array): string {
+  return TOPIC_PREFIX + bytesToHex(hash(concatBytes(TOPIC_LABEL, topicPublicKey)))
+}
+
+/**
+ * The gossipsub topic of a room, derived from the room secret (through its topic key), so
+ * neither the room id nor its name ever appears on the wire, and only holders of the
+ * secret can name the topic.
  */
 export function topicForRoom (roomSecret: Uint8Array, roomId: Uint8Array): string {
-  return TOPIC_PREFIX + bytesToHex(deriveKey(roomSecret, roomId, `cryptochat/${PROTOCOL_VERSION}/topic`))
+  return topicOfKey(topicKeyForRoom(roomSecret, roomId).publicKey)
 }
 
 /** The epoch-0 message key of a room, derived from its secret (later epochs are random keys). */

@@ -45,6 +45,9 @@ export function decodeChatMessage (bytes: Uint8Array): ChatMessage {
   if (message.sender.length !== PUBLIC_KEY_BYTES) throw new MalformedMessageError('sender key has the wrong length')
   if (message.seq < 1n) throw new MalformedMessageError('sequence number must be positive')
   if (!KINDS.has(message.kind as string)) throw new MalformedMessageError('unknown message kind')
+  // History messages are numbered (gap detection): an unnumbered one could never be repaired or acknowledged.
+  if ((message.kind === MessageKind.TEXT || message.kind === MessageKind.ACTION) && message.index < 1n) throw new MalformedMessageError('message has no history index')
+  if (message.index > BigInt(Number.MAX_SAFE_INTEGER)) throw new MalformedMessageError('history index out of range')
   if (utf8Length(message.body) > MAX_BODY_BYTES) throw new MalformedMessageError('message body too long')
   if (utf8Length(message.nick) > MAX_NICK_BYTES) throw new MalformedMessageError('nick too long')
   if (message.peerId.length > 128 || message.addrs.some((a) => a.length > MAX_MULTIADDR_CHARS)) throw new MalformedMessageError('transport address too long')

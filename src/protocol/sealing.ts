@@ -34,6 +34,8 @@ export interface OutgoingMessage {
   /** Transport peer id and addresses (announcements only). */
   peerId?: string
   addrs?: string[]
+  /** History index (TEXT, ACTION), or latest index so far (JOIN, PRESENCE). */
+  index?: bigint
 }
 
 /** The keys and identity a sender seals with. */

@@ -13,6 +13,7 @@ const SEQUENCE_FILE = 'sequence.json'
 /** A crashed process's room lock is taken over after this long (it is refreshed while held). */
 const LOCK_STALE_MS = 15_000
 const REPLAY_FILE = 'replay.json'
+const SYNC_FILE = 'sync.json'
 
 /** A room as kept on this machine. The secret never leaves the data directory except in invites. */
 export interface RoomRecord {
@@ -35,6 +36,17 @@ export interface RoomState {
   replay: ReplayWindow
 }
 
+/** What a room remembers for catch-up: how far each relay's store was read, and our own index floor. */
+export interface SyncState {
+  /** Per relay peer id: the store cursor up to which we have read it. */
+  storeCursors: Record<string, string>
+  /**
+   * Our own history indexes below this were used (kept when history is wiped, so a number
+   * is never reused: members would drop the new message as a duplicate).
+   */
+  ownIndexFloor: number
+}
+
 /** Normalise and check a room id typed by a user. */
 export function parseRoomId (roomId: string): string {
   const id = roomId.trim().toLowerCase()
@@ -54,6 +66,11 @@ export interface RoomStore {
   saveSequence(roomId: string, nextSeq: bigint): void
   /** Persist the replay window (larger, written in batches). */
   saveReplay(roomId: string, replay: ReplayWindow): void
+  /** The room's directory (its files, history included, live there). */
+  dir(roomId: string): string
+  loadSync(roomId: string): SyncState
+  /** Persist catch-up state; `durable` fsyncs (for `ownIndexFloor`). */
+  saveSync(roomId: string, state: SyncState, durable?: boolean): void
   /**
    * Hold the room for this process while it is open: two processes on one data
    * directory would reuse sequence numbers (receivers drop them as replays) and
@@ -151,6 +168,27 @@ export function createRoomStore (dataDir: string): RoomStore {
         if (err?.code === 'ELOCKED') throw new RoomBusyError(parseRoomId(roomId))
         throw err
       }
+    },
+    dir (roomId) {
+      return roomDir(dataDir, roomId)
+    },
+    loadSync (roomId) {
+      const path = join(roomDir(dataDir, roomId), SYNC_FILE)
+      const empty: SyncState = { storeCursors: {}, ownIndexFloor: 0 }
+      if (!fileExists(path)) return empty
+      const raw = readPrivateJson(path, MAX_ROOM_FILE_BYTES) as any
+      // Cursors are only hints (a malformed one means "read from the start"; duplicates are
+      // refused anyway). The floor matters, so a malformed one is refused by a bigger floor
+      // recomputed from history by the caller.
+      const cursors: Record<string, string> = {}
+      for (const [k, v] of Object.entries(raw?.storeCursors ?? {})) if (typeof v === 'string' && /^[0-9]{1,20}$/.test(v)) cursors[k] = v
+      return {
+        storeCursors: cursors,
+        ownIndexFloor: Number.isSafeInteger(raw?.ownIndexFloor) ? raw.ownIndexFloor : 0
+      }
+    },
+    saveSync (roomId, state, durable = false) {
+      writePrivateFile(join(roomDir(dataDir, roomId), SYNC_FILE), JSON.stringify(state), { durable })
     },
     saveReplay (roomId, replay) {
       // Rewritten up to every REPLAY_FLUSH_MS: atomic, but not fsynced (see WriteOptions).

@@ -9,7 +9,7 @@ import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type Tes
 /** What a malicious member holding the room key can build: a message naming someone else as sender. */
 function forgeAs (victimPublicKey: Uint8Array, forgerSecretKey: Uint8Array, roomId: string, secret: Uint8Array, body: string): Uint8Array {
   const roomIdBytes = hexToBytes(roomId)
-  const message = ChatMessage.encode({ sender: victimPublicKey as Uint8Array<ArrayBuffer>, seq: 1000n, timestamp: BigInt(Date.now()), kind: MessageKind.TEXT, nick: 'alice', body })
+  const message = ChatMessage.encode({ sender: victimPublicKey as Uint8Array<ArrayBuffer>, seq: 1000n, timestamp: BigInt(Date.now()), kind: MessageKind.TEXT, nick: 'alice', body, index: 1000n })
   const context = concatBytes(roomIdBytes, new Uint8Array(4), message)
   const signature = sign(forgerSecretKey, 'cryptochat/1/message', context)
   const plaintext = SignedMessage.encode({ message, signature: signature as Uint8Array<ArrayBuffer> })

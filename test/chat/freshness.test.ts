@@ -50,7 +50,7 @@ describe('message freshness and room locks', () => {
     return sealMessage({
       roomId: roomIdBytes, epoch: 0, key: epochZeroKey(room.secret, roomIdBytes),
       senderSecretKey: alice.identity.secretKey, senderPublicKey: alice.identity.publicKey
-    }, { seq, timestamp: BigInt(ts), kind: MessageKind.TEXT, nick: 'alice', body })
+    }, { seq, timestamp: BigInt(ts), kind: MessageKind.TEXT, nick: 'alice', body, index: seq })
   }
 
   it('a member who joined after a message was sent refuses it; an older member accepts it', async () => {

@@ -79,7 +79,7 @@ describe('a non-member on the room topic', () => {
       key: randomBytes(32),
       senderSecretKey: alice.identity.secretKey,
       senderPublicKey: alice.identity.publicKey
-    }, { seq: 99n, timestamp: BigInt(Date.now()), kind: MessageKind.TEXT, nick: 'x', body: 'injected' })
+    }, { seq: 99n, timestamp: BigInt(Date.now()), kind: MessageKind.TEXT, nick: 'x', body: 'injected', index: 1n })
     // The relay's hub drops what is not even a well-formed envelope (it needs no key for
     // that); only the well-formed forgery travels on to the members, who refuse it.
     const malformed = [randomBytes(200), withUnknownField(captured), captured.subarray(0, captured.length - 1), new Uint8Array([0x08, 0x01])]

@@ -30,7 +30,7 @@ export function ctxFor (room: TestRoom, member: SigningKeyPair, epoch = 0, key =
 }
 
 export function textMessage (seq: bigint, body = 'hello', nick = 'alice'): OutgoingMessage {
-  return { seq, timestamp: 1_700_000_000_000n, kind: MessageKind.TEXT, nick, body }
+  return { seq, timestamp: 1_700_000_000_000n, kind: MessageKind.TEXT, nick, body, index: seq }
 }
 
 export function u32be (n: number): Uint8Array {
@@ -68,6 +68,7 @@ export function handSeal (o: HandSealOptions): Uint8Array {
     kind: MessageKind.TEXT,
     nick: 'mallory',
     body: 'hand made',
+    index: 1n,
     ...o.message
   })
   const context = concatBytes(o.signedRoomId ?? o.room.roomId, u32be(o.signedEpoch ?? epoch), inner)

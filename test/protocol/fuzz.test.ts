@@ -84,10 +84,12 @@ describe('protocol decoders under fuzzing', () => {
     fc.assert(fc.property(
       fc.uint8Array({ minLength: 0, maxLength: 40 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
       fc.constantFrom(MessageKind.TEXT, MessageKind.ACTION, MessageKind.JOIN, MessageKind.LEAVE),
-      fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }),
-      (sender, seq, kind, nick, body) => {
-        const bytes = ChatMessage.encode({ sender: sender as Uint8Array<ArrayBuffer>, seq, timestamp: 0n, kind, nick, body })
-        const shouldPass = sender.length === 32 && seq >= 1n && Buffer.byteLength(nick) <= 32 && Buffer.byteLength(body) <= 4096
+      fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+      (sender, seq, kind, nick, body, index) => {
+        const bytes = ChatMessage.encode({ sender: sender as Uint8Array<ArrayBuffer>, seq, timestamp: 0n, kind, nick, body, index })
+        const numbered = kind !== MessageKind.TEXT && kind !== MessageKind.ACTION ? true : index >= 1n
+        const shouldPass = sender.length === 32 && seq >= 1n && Buffer.byteLength(nick) <= 32 && Buffer.byteLength(body) <= 4096 &&
+          numbered && index <= BigInt(Number.MAX_SAFE_INTEGER)
         let passed = true
         try { decodeChatMessage(bytes) } catch (err) {
           assert.equal((err as Error).name, 'MalformedMessageError')
@@ -123,7 +125,7 @@ describe('protocol decoders under fuzzing', () => {
   })
 
   it('decodeSignedMessage and decodeChatMessage throw only typed errors on mutated valid payloads', () => {
-    const inner = ChatMessage.encode({ sender: alice.publicKey as Uint8Array<ArrayBuffer>, seq: 9n, timestamp: 1n, kind: MessageKind.JOIN, nick: 'n', body: 'body' })
+    const inner = ChatMessage.encode({ sender: alice.publicKey as Uint8Array<ArrayBuffer>, seq: 9n, timestamp: 1n, kind: MessageKind.JOIN, nick: 'n', body: 'body', index: 0n })
     const signed = SignedMessage.encode({ message: inner, signature: randomBytes(64) as Uint8Array<ArrayBuffer> })
     fc.assert(fc.property(mutated(signed), mutated(inner), (s, m) => {
       onlyTyped(() => decodeSignedMessage(s), MESSAGE_ERRORS)

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes, deriveKey, bytesToHex } from '../../src/crypto/index.js'
-import { topicForRoom, epochZeroKey } from '../../src/protocol/index.js'
+import { randomBytes, deriveKey, bytesToHex, hash, concatBytes, publicKeyOf } from '../../src/crypto/index.js'
+import { topicForRoom, topicKeyForRoom, topicOfKey, epochZeroKey } from '../../src/protocol/index.js'
 import { TOPIC_PATTERN, TOPIC_PREFIX } from '../../src/constants.js'
 import { flip } from '../unit-helpers.js'
 
@@ -31,6 +31,11 @@ describe('protocol/keys', () => {
     assert.equal(key.length, 32)
     assert.notEqual(bytesToHex(key), topicForRoom(secret, roomId).slice(TOPIC_PREFIX.length))
     assert.deepEqual(key, deriveKey(secret, roomId, 'cryptochat/1/epoch-key/0'))
-    assert.equal(topicForRoom(secret, roomId), TOPIC_PREFIX + bytesToHex(deriveKey(secret, roomId, 'cryptochat/1/topic')))
+    // The topic is the hash of the topic key's public key; that key derives from the secret.
+    const topicKey = topicKeyForRoom(secret, roomId)
+    assert.deepEqual(topicKey.secretKey, deriveKey(secret, roomId, 'cryptochat/1/topic-key'))
+    assert.deepEqual(topicKey.publicKey, publicKeyOf(topicKey.secretKey))
+    assert.equal(topicForRoom(secret, roomId), TOPIC_PREFIX + bytesToHex(hash(concatBytes(new TextEncoder().encode('cryptochat/1/topic'), topicKey.publicKey))))
+    assert.equal(topicOfKey(topicKey.publicKey), topicForRoom(secret, roomId))
   })
 })

@@ -10,7 +10,7 @@ import { MAX_BODY_BYTES, MAX_NICK_BYTES, MAX_PAYLOAD_BYTES } from '../../src/con
 const sender = generateSigningKeyPair().publicKey as Uint8Array<ArrayBuffer>
 
 function chat (over: Partial<ChatMessage> = {}): Uint8Array {
-  return ChatMessage.encode({ sender, seq: 1n, timestamp: 5n, kind: MessageKind.TEXT, nick: 'n', body: 'b', ...over })
+  return ChatMessage.encode({ sender, seq: 1n, timestamp: 5n, kind: MessageKind.TEXT, nick: 'n', body: 'b', index: 1n, ...over })
 }
 
 describe('protocol/message', () => {

@@ -22,7 +22,7 @@ describe('protocol/sealing', () => {
 
   it('seals and opens a round trip with every field intact', () => {
     const out = {
-      seq: 42n, timestamp: 1_712_345_678_901n, kind: MessageKind.ACTION, nick: 'alice ✨', body: 'waves 👋 at everyone\nsecond line'
+      seq: 42n, timestamp: 1_712_345_678_901n, kind: MessageKind.ACTION, nick: 'alice ✨', body: 'waves 👋 at everyone\nsecond line', index: 7n
     }
     const bytes = sealMessage(ctxFor(room, alice), out)
     const opened = openMessage(room.roomId, keyFor, bytes)
@@ -164,7 +164,8 @@ describe('protocol/sealing', () => {
       signer: bob.secretKey,
       signedMessage: (inner, signature) => {
         const changed = Uint8Array.from(inner)
-        changed[changed.length - 1] = (changed[changed.length - 1] as number) ^ 1 // last body char
+        const last = Buffer.from(inner).indexOf('hand made') + 'hand made'.length - 1 // last body char
+        changed[last] = (changed[last] as number) ^ 1
         return SignedMessage.encode({ message: changed as Uint8Array<ArrayBuffer>, signature: signature as Uint8Array<ArrayBuffer> })
       }
     })

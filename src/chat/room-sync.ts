@@ -1,0 +1,218 @@
+import { logger } from '@libp2p/logger'
+import {
+  CATCHUP_MIN_INTERVAL_MS, GAP_REPAIR_DELAY_MS, GAP_REPORT_AFTER_MS, JOIN_SKEW_MS, SYNC_ENVELOPES_PER_FRAME,
+  SYNC_MAX_ENVELOPES, SYNC_MAX_KNOWN, SYNC_MAX_RANGES
+} from '../constants.js'
+import { bytesToHex, hexToBytes } from '../crypto/index.js'
+import type { RoomHistory, Via } from '../history/index.js'
+import { SyncResponse, packBits, wire, type SyncQuery, type SyncRequest } from '../protocol/index.js'
+import type { SyncState } from '../room/index.js'
+import { countMissing, type Gap, type GapTracker } from './gaps.js'
+
+const log = logger('cryptochat:sync')
+
+/** Outcome of taking in a fetched envelope. */
+export type IngestResult = 'accepted' | 'duplicate' | 'refused'
+
+/** How the room reaches peers for sync (bound by the client to its node and the room's topic key). */
+export interface SyncLink {
+  /** Members' transport peer ids we are connected to, and the room's relays we are connected to. */
+  peers(): { members: string[], relays: string[] }
+  request(peer: string, query: Partial<SyncQuery>): AsyncGenerator<SyncResponse>
+}
+
+/** A catch-up brought messages we had missed. */
+export interface CatchupEvent {
+  roomId: string
+  count: number
+  /** From a member, or a relay's blind store. */
+  from: 'member' | 'store'
+  peerId: string
+}
+
+/** Messages we know exist but nobody we asked could give us. */
+export interface GapEvent {
+  roomId: string
+  /** Sender's fingerprint. */
+  fingerprint: string
+  /** The sender's nick as we last knew it (may be empty). */
+  nick: string
+  missing: number
+  first: number
+  last: number
+}
+
+/** Options of {@link RoomSync}. */
+export interface RoomSyncInit {
+  roomId: string
+  history: RoomHistory
+  gaps: GapTracker
+  link: SyncLink
+  /** Verify a fetched envelope exactly as live traffic, write it to history and show it. */
+  ingest: (envelope: Uint8Array, via: Via) => IngestResult
+  /** The earliest time (ms, sender's clock) of a message we may be shown. */
+  joinedAt: number
+  loadState: () => SyncState
+  saveState: (state: SyncState) => void
+  /** A sender's announcement reached us through a sync question (see Outbox). */
+  onAnnounce: (sender: string, latest: number) => void
+  onCatchup: (event: CatchupEvent) => void
+  onGap: (event: GapEvent) => void
+  fingerprintOf: (sender: string) => string
+  nickOf: (sender: string) => string
+  now?: () => number
+}
+
+/**
+ * Catch-up and gap repair for one room, over the sync protocol: fetch what we missed
+ * from members (our history's per-sender high-water marks tell them what to skip) and
+ * from relays' blind stores (from where we last read them); ask for the exact indexes
+ * of a gap; report what nobody could give us. Also answers members' questions from our
+ * history.
+ */
+export class RoomSync {
+  private readonly init: RoomSyncInit
+  private readonly now: () => number
+  private readonly lastAsked = new Map<string, number>()
+  private readonly reported = new Set<string>()
+  private gapTimer?: ReturnType<typeof setTimeout>
+  private stopped = false
+  private repairing = false
+
+  constructor (init: RoomSyncInit) {
+    this.init = init
+    this.now = init.now ?? Date.now
+  }
+
+  /** Fetch what we missed from a member, unless we asked it recently. */
+  async catchUpFromMember (peer: string, force = false): Promise<number> {
+    const last = this.lastAsked.get(peer) ?? -Infinity
+    if (!force && this.now() - last < CATCHUP_MIN_INTERVAL_MS) return 0
+    this.lastAsked.set(peer, this.now())
+    // `since` 0 means "no date-based selection" to the responder: never send 0 here.
+    const since = Math.max(this.init.joinedAt - JOIN_SKEW_MS, 1)
+    const known = this.init.history.senders().slice(0, SYNC_MAX_KNOWN).map((sender) => ({ sender: wire(hexToBytes(sender)), upto: BigInt(this.init.history.contiguous(sender)) }))
+    const count = await this.fetch(peer, { fetch: true, since: BigInt(since), known, limit: SYNC_MAX_ENVELOPES }, 'catchup')
+    if (count > 0) this.init.onCatchup({ roomId: this.init.roomId, count, from: 'member', peerId: peer })
+    this.scheduleGapCheck()
+    return count
+  }
+
+  /** Fetch what a relay's blind store kept since we last read it (a relay without a store refuses: fine). */
+  async catchUpFromStore (relay: string): Promise<number> {
+    const state = this.init.loadState()
+    const after = BigInt(state.storeCursors[relay] ?? '0')
+    let cursor = after
+    const count = await this.fetch(relay, { fetch: true, after, limit: SYNC_MAX_ENVELOPES }, 'catchup', (c) => { cursor = c })
+    if (cursor > after) {
+      const fresh = this.init.loadState()
+      this.init.saveState({ ...fresh, storeCursors: { ...fresh.storeCursors, [relay]: cursor.toString() } })
+    }
+    if (count > 0) this.init.onCatchup({ roomId: this.init.roomId, count, from: 'store', peerId: relay })
+    this.scheduleGapCheck()
+    return count
+  }
+
+  /** Run one request and take in what it returns; returns how many new messages it brought. */
+  private async fetch (peer: string, query: Partial<SyncQuery>, via: Via, onCursor?: (cursor: bigint) => void): Promise<number> {
+    let count = 0
+    try {
+      for await (const frame of this.init.link.request(peer, query)) {
+        if (this.stopped) break
+        for (const envelope of frame.envelopes) {
+          if (this.init.ingest(envelope, via) === 'accepted') count++
+        }
+        if (frame.cursor > 0n) onCursor?.(frame.cursor)
+      }
+    } catch (err: any) {
+      log('sync with %s: %s', peer, err.message)
+    }
+    return count
+  }
+
+  /** Look at gaps soon (debounced): out-of-order delivery fills most by itself. */
+  scheduleGapCheck (): void {
+    if (this.stopped || this.gapTimer != null) return
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = undefined
+      void this.repair()
+    }, GAP_REPAIR_DELAY_MS)
+    this.gapTimer.unref?.()
+  }
+
+  /** Ask the members we are linked to (then the relays' stores) for the missing indexes; report what remains. */
+  private async repair (): Promise<void> {
+    if (this.repairing || this.stopped) return
+    const gaps = this.init.gaps.missing()
+    if (gaps.length === 0) return
+    this.repairing = true
+    try {
+      const deadline = this.now() + GAP_REPORT_AFTER_MS
+      const { members, relays } = this.init.link.peers()
+      const want = gaps.slice(0, SYNC_MAX_RANGES).map((g) => ({ sender: wire(hexToBytes(g.sender)), first: BigInt(g.first), last: BigInt(g.last) }))
+      for (const peer of members) {
+        if (this.init.gaps.missing().length === 0 || this.now() > deadline) break
+        await this.fetch(peer, { fetch: true, want, limit: SYNC_MAX_ENVELOPES }, 'repair')
+      }
+      for (const relay of relays) {
+        if (this.init.gaps.missing().length === 0 || this.now() > deadline) break
+        await this.catchUpFromStore(relay)
+      }
+      this.report(this.init.gaps.missing())
+    } finally {
+      this.repairing = false
+    }
+  }
+
+  /** Tell the user once about each gap nobody could fill. */
+  private report (gaps: Gap[]): void {
+    for (const gap of gaps) {
+      const key = `${gap.sender}:${gap.first}:${gap.last}`
+      if (this.reported.has(key)) continue
+      this.reported.add(key)
+      this.init.onGap({
+        roomId: this.init.roomId,
+        fingerprint: this.init.fingerprintOf(gap.sender),
+        nick: this.init.nickOf(gap.sender),
+        missing: countMissing([gap]),
+        first: gap.first,
+        last: gap.last
+      })
+    }
+  }
+
+  /** Answer a member's verified request from our history. */
+  async * serve (request: SyncRequest): AsyncGenerator<SyncResponse> {
+    const history = this.init.history
+    const empty: SyncResponse = { status: SyncResponse.Status.OK, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: false }
+    // A question about envelopes also says what its asker has sent: learn from it.
+    for (const k of request.known) this.init.onAnnounce(bytesToHex(k.sender), Number(k.upto))
+    if (request.have.length > 0) {
+      const bits = request.have.map((h) => history.byEnvelopeHash(bytesToHex(h)) != null)
+      yield { ...empty, have: wire(packBits(bits)), done: !request.fetch }
+      if (!request.fetch) return
+    }
+    if (!request.fetch) {
+      yield { ...empty, done: true }
+      return
+    }
+    const limit = Math.min(request.limit === 0 ? SYNC_MAX_ENVELOPES : request.limit, SYNC_MAX_ENVELOPES)
+    const entries = history.select({
+      since: Number(request.since),
+      known: new Map(request.known.map((k) => [bytesToHex(k.sender), Number(k.upto)])),
+      want: request.want.map((w) => ({ sender: bytesToHex(w.sender), first: Number(w.first), last: Number(w.last) })),
+      limit
+    })
+    for (let i = 0; i < entries.length; i += SYNC_ENVELOPES_PER_FRAME) {
+      const done = i + SYNC_ENVELOPES_PER_FRAME >= entries.length
+      yield { ...empty, envelopes: entries.slice(i, i + SYNC_ENVELOPES_PER_FRAME).map((e) => wire(e.envelope)), done }
+    }
+    if (entries.length === 0) yield { ...empty, done: true }
+  }
+
+  stop (): void {
+    this.stopped = true
+    if (this.gapTimer != null) clearTimeout(this.gapTimer)
+    this.gapTimer = undefined
+  }
+}

@@ -1,0 +1,321 @@
+import { join } from 'node:path'
+import { ROOM_HISTORY_MAX_MESSAGES } from '../constants.js'
+import { bytesToHex } from '../crypto/index.js'
+import { fingerprint } from '../identity/index.js'
+import { ChatMessage, MessageKind, decodeChatMessage, envelopeHash, wire } from '../protocol/index.js'
+import { HistoryRecord, HistoryVia } from './history.js'
+import { createRecordLog, type RecordLog } from './record-log.js'
+
+/** How a message reached our history. */
+export type Via = 'live' | 'self' | 'repair' | 'catchup'
+
+/** Where one of our own messages is: written here only, published, or held by someone else. */
+export type DeliveryStatus = 'pending' | 'sent' | 'acked'
+
+/** One message of a room's history. */
+export interface HistoryEntry {
+  /** The envelope exactly as published: what we serve to members who missed it. */
+  envelope: Uint8Array
+  /** SHA-256 of the envelope, hex (its gossipsub message id, and what acks name). */
+  hash: string
+  /** Sender's identity public key, hex. */
+  sender: string
+  fingerprint: string
+  seq: bigint
+  /** Sender's history index (1, 2, 3... per sender and room). */
+  index: number
+  /** Sender's timestamp, ms. */
+  ts: number
+  kind: 'text' | 'action'
+  nick: string
+  body: string
+  epoch: number
+  /** Our clock, when it was written here. */
+  receivedAt: number
+  via: Via
+  /** Our own messages only. */
+  status?: DeliveryStatus
+}
+
+/** What a member asks us to send (see the sync protocol). */
+export interface HistorySelection {
+  /** Entries dated at or after this (ms; 0: none by date, only `want`)... */
+  since: number
+  /** ...except those at or below this index per sender (hex key), which the asker holds. */
+  known: Map<string, number>
+  /** Plus these index ranges per sender (gap repair), whatever their date. */
+  want: Array<{ sender: string, first: number, last: number }>
+  limit: number
+}
+
+/** Options of {@link openRoomHistory}. */
+export interface RoomHistoryInit {
+  /** The room's directory (the log is `history.log` in it). */
+  dir: string
+  roomId: string
+  /** 32-byte key the log is sealed with (derived from the identity, see RoomSession). */
+  key: Uint8Array
+  /** Our identity public key, hex (our entries are the outbox). */
+  self: string
+  /** Most messages kept; older ones are dropped when the log is compacted. */
+  maxMessages?: number
+}
+
+const VIA: Record<Via, HistoryVia> = { live: HistoryVia.LIVE, self: HistoryVia.SELF, repair: HistoryVia.REPAIR, catchup: HistoryVia.CATCHUP }
+const VIA_NAME = new Map<HistoryVia, Via>(Object.entries(VIA).map(([k, v]) => [v, k as Via]))
+
+/** The name of a room's history file in its directory. */
+export const HISTORY_FILE = 'history.log'
+
+/**
+ * A room's message history: an encrypted append-only log on disk, and in memory the
+ * entries, which (sender, index) pairs and envelope hashes we hold (to refuse duplicates
+ * and answer acks) and the state of our own messages (the outbox).
+ */
+export class RoomHistory {
+  private readonly log: RecordLog
+  private readonly list: HistoryEntry[] = []
+  private readonly byHash = new Map<string, HistoryEntry>()
+  private readonly held = new Map<string, Map<number, HistoryEntry>>()
+  private readonly self: string
+  private readonly maxMessages: number
+  /** Set when the log's tail was damaged at open: it was moved aside, the rest kept. */
+  readonly damaged?: { offset: number, bytes: number, savedAs: string }
+
+  constructor (init: RoomHistoryInit) {
+    this.self = init.self
+    this.maxMessages = init.maxMessages ?? ROOM_HISTORY_MAX_MESSAGES
+    this.log = createRecordLog({ path: join(init.dir, HISTORY_FILE), key: init.key, label: `cryptochat/1/history|${init.roomId}` })
+    const opened = this.log.open()
+    if (opened.damaged != null) this.damaged = opened.damaged
+    const acked: number[] = []
+    for (const bytes of opened.records) {
+      const record = decodeRecord(bytes)
+      if (record == null) continue
+      if (record.envelope.length === 0) {
+        for (const i of record.acked) acked.push(Number(i))
+        continue
+      }
+      const entry = toEntry(record, this.self)
+      if (entry != null) this.insert(entry)
+    }
+    const own = this.held.get(this.self)
+    for (const i of acked) {
+      const e = own?.get(i)
+      if (e != null) e.status = 'acked'
+    }
+    if (this.list.length > this.maxMessages * 1.1) this.compact()
+  }
+
+  /** Every entry, in the order it was written here. */
+  entries (): readonly HistoryEntry[] {
+    return this.list
+  }
+
+  get size (): number {
+    return this.list.length
+  }
+
+  /** The last `limit` entries in display order (sender's time, then arrival). */
+  latest (limit: number): HistoryEntry[] {
+    return sortForDisplay(this.list.slice(-Math.max(limit * 2, limit + 100))).slice(-limit)
+  }
+
+  /** Whether we hold `index` from `sender` (hex). */
+  holds (sender: string, index: number): boolean {
+    return this.held.get(sender)?.has(index) === true
+  }
+
+  /** The entry with this envelope hash (hex), if we hold it. */
+  byEnvelopeHash (hash: string): HistoryEntry | undefined {
+    return this.byHash.get(hash)
+  }
+
+  /** Indexes held per sender (hex key). */
+  heldIndexes (sender: string): Iterable<number> {
+    return this.held.get(sender)?.keys() ?? []
+  }
+
+  /** Senders we hold messages from. */
+  senders (): string[] {
+    return [...this.held.keys()]
+  }
+
+  /** Highest index per sender such that we hold every index from its lowest held one up to it. */
+  contiguous (sender: string): number {
+    const mine = this.held.get(sender)
+    if (mine == null || mine.size === 0) return 0
+    let low = Infinity
+    for (const i of mine.keys()) if (i < low) low = i
+    let upto = low
+    while (mine.has(upto + 1)) upto++
+    return upto
+  }
+
+  /** Highest index we hold from `sender` (0: none). */
+  highest (sender: string): number {
+    let top = 0
+    for (const i of this.heldIndexes(sender)) if (i > top) top = i
+    return top
+  }
+
+  /** Our own messages not yet acknowledged, oldest first. */
+  outbox (): HistoryEntry[] {
+    return [...(this.held.get(this.self)?.values() ?? [])].filter((e) => e.status !== 'acked').sort((a, b) => a.index - b.index)
+  }
+
+  /**
+   * Write a verified message. Returns false (and writes nothing) when we already hold it.
+   * Written with one synchronous write: it survives a crash of this process as soon as
+   * this returns (an OS crash may lose what {@link sync} has not yet flushed).
+   */
+  add (entry: HistoryEntry): boolean {
+    if (this.holds(entry.sender, entry.index) || this.byHash.has(entry.hash)) return false
+    this.log.append(encodeEntry(entry))
+    this.insert(entry)
+    if (this.list.length > this.maxMessages * 1.1) this.compact()
+    return true
+  }
+
+  /** Mark our own messages acknowledged (persisted, so they are not sent again after a restart). */
+  markAcked (indexes: number[]): HistoryEntry[] {
+    const own = this.held.get(this.self)
+    const changed: HistoryEntry[] = []
+    for (const i of indexes) {
+      const e = own?.get(i)
+      if (e != null && e.status !== 'acked') {
+        e.status = 'acked'
+        changed.push(e)
+      }
+    }
+    if (changed.length > 0) {
+      this.log.append(ackRecord(changed.map((e) => e.index)))
+    }
+    return changed
+  }
+
+  /** Entries a member asked for, oldest first (by sender's time), at most `limit`. */
+  select (selection: HistorySelection): HistoryEntry[] {
+    const out = new Set<HistoryEntry>()
+    for (const w of selection.want) {
+      const mine = this.held.get(w.sender)
+      if (mine == null) continue
+      for (let i = w.first; i <= w.last && out.size < selection.limit; i++) {
+        const e = mine.get(i)
+        if (e != null) out.add(e)
+      }
+    }
+    for (const e of selection.since > 0 ? this.list : []) {
+      if (out.size >= selection.limit) break
+      if (e.ts < selection.since) continue
+      if (e.index <= (selection.known.get(e.sender) ?? 0)) continue
+      if (e.status === 'pending') continue
+      out.add(e)
+    }
+    return sortForDisplay([...out])
+  }
+
+  /** Flush written records to disk (fdatasync, off the main thread). */
+  async sync (): Promise<void> {
+    await this.log.sync()
+  }
+
+  /** Forget every message of this room (the log is replaced by an empty one, atomically). */
+  wipe (): void {
+    this.log.rewrite([])
+    this.list.length = 0
+    this.byHash.clear()
+    this.held.clear()
+  }
+
+  close (): void {
+    this.log.close()
+  }
+
+  private insert (entry: HistoryEntry): void {
+    this.list.push(entry)
+    this.byHash.set(entry.hash, entry)
+    let mine = this.held.get(entry.sender)
+    if (mine == null) this.held.set(entry.sender, mine = new Map())
+    mine.set(entry.index, entry)
+  }
+
+  /** Keep the newest `maxMessages` (and every unacknowledged message of ours); rewrite the log atomically. */
+  private compact (): void {
+    const drop = this.list.length - this.maxMessages
+    const keep = this.list.filter((e, i) => i >= drop || (e.sender === this.self && e.status !== 'acked'))
+    const records = keep.map(encodeEntry)
+    const ownAcked = keep.filter((e) => e.sender === this.self && e.status === 'acked').map((e) => e.index)
+    if (ownAcked.length > 0) records.push(ackRecord(ownAcked))
+    this.log.rewrite(records)
+    this.list.length = 0
+    this.byHash.clear()
+    this.held.clear()
+    for (const e of keep) this.insert(e)
+  }
+}
+
+/** Display order: the sender's time, then the order written here. */
+export function sortForDisplay (entries: HistoryEntry[]): HistoryEntry[] {
+  return entries.map((e, i) => ({ e, i })).sort((a, b) => (a.e.ts - b.e.ts) || (a.i - b.i)).map(({ e }) => e)
+}
+
+/** The log record of a message. */
+function encodeEntry (e: HistoryEntry): Uint8Array {
+  const message = ChatMessage.encode({
+    sender: wire(hexBytes(e.sender)),
+    seq: e.seq,
+    timestamp: BigInt(e.ts),
+    kind: e.kind === 'action' ? MessageKind.ACTION : MessageKind.TEXT,
+    nick: e.nick,
+    body: e.body,
+    peerId: '',
+    addrs: [],
+    index: BigInt(e.index)
+  })
+  return HistoryRecord.encode({ envelope: wire(e.envelope), message, epoch: e.epoch, receivedAt: BigInt(e.receivedAt), via: VIA[e.via], acked: [] })
+}
+
+/** The log record saying these of our indexes were acknowledged. */
+function ackRecord (indexes: number[]): Uint8Array {
+  return HistoryRecord.encode({ envelope: new Uint8Array(0), message: new Uint8Array(0), epoch: 0, receivedAt: 0n, via: HistoryVia.LIVE, acked: indexes.map(BigInt) })
+}
+
+function hexBytes (hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex, 'hex'))
+}
+
+function decodeRecord (bytes: Uint8Array): HistoryRecord | undefined {
+  try {
+    return HistoryRecord.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+function toEntry (record: HistoryRecord, self: string): HistoryEntry | undefined {
+  let message: ChatMessage
+  try {
+    message = decodeChatMessage(record.message)
+  } catch {
+    return undefined
+  }
+  const sender = bytesToHex(message.sender)
+  const via = VIA_NAME.get(record.via) ?? 'live'
+  return {
+    envelope: record.envelope,
+    hash: bytesToHex(envelopeHash(record.envelope)),
+    sender,
+    fingerprint: fingerprint(message.sender),
+    seq: message.seq,
+    index: Number(message.index),
+    ts: Number(message.timestamp),
+    kind: message.kind === MessageKind.ACTION ? 'action' : 'text',
+    nick: message.nick,
+    body: message.body,
+    epoch: record.epoch,
+    receivedAt: Number(record.receivedAt),
+    via,
+    ...(sender === self ? { status: 'pending' as const } : {})
+  }
+}

@@ -1,0 +1,95 @@
+import type { Connection, Stream } from '@libp2p/interface'
+import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { lpStream } from '@libp2p/utils'
+import { SYNC_MAX_FRAME_BYTES, SYNC_MAX_INBOUND_STREAMS, SYNC_PROTOCOL, SYNC_TIMEOUT_MS } from '../constants.js'
+import {
+  SyncRequest, SyncResponse, decodeSyncRequest, decodeSyncResponse, verifySyncRequest
+} from '../protocol/index.js'
+import type { ChatNode } from './node.js'
+
+const log = logger('cryptochat:sync')
+
+/**
+ * Serves verified sync requests for the topics it knows: yields response frames (the
+ * last with `done`); returns undefined when it does not serve that topic.
+ */
+export type SyncServe = (topic: string, request: SyncRequest, remotePeer: string) => AsyncIterable<SyncResponse> | undefined
+
+function denied (status: SyncResponse.Status): SyncResponse {
+  return { status, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: true }
+}
+
+/**
+ * Answer sync requests on `node`: read one request, check its proof of room knowledge
+ * (signed by the room's topic key for this very link), then stream what `serve` yields.
+ * Shared by clients (their history) and relays (their blind store).
+ */
+export async function handleSync (node: ChatNode, serve: SyncServe): Promise<void> {
+  await node.handle(SYNC_PROTOCOL, async (stream: Stream, connection: Connection) => {
+    const signal = AbortSignal.timeout(SYNC_TIMEOUT_MS)
+    const lp = lpStream(stream, { maxDataLength: SYNC_MAX_FRAME_BYTES })
+    const remote = connection.remotePeer.toString()
+    try {
+      const request = decodeSyncRequest((await lp.read({ signal })).subarray())
+      let topic: string
+      try {
+        topic = verifySyncRequest(request, remote, node.peerId.toString())
+      } catch (err: any) {
+        log('refused sync request from %s: %s', remote, err.message)
+        await lp.write(SyncResponse.encode(denied(SyncResponse.Status.DENIED)), { signal })
+        await stream.close({ signal })
+        return
+      }
+      const frames = serve(topic, request, remote)
+      if (frames == null) {
+        await lp.write(SyncResponse.encode(denied(SyncResponse.Status.UNKNOWN)), { signal })
+      } else {
+        for await (const frame of frames) {
+          await lp.write(SyncResponse.encode(frame), { signal })
+          if (frame.done) break
+        }
+      }
+      await stream.close({ signal })
+    } catch (err: any) {
+      log('sync stream from %s failed: %s', remote, err.message)
+      stream.abort(err)
+    }
+  }, { runOnLimitedConnection: true, maxInboundStreams: SYNC_MAX_INBOUND_STREAMS })
+}
+
+/** Why a sync request got no answer. */
+export class SyncRequestError extends Error {
+  override readonly name: string = 'SyncRequestError'
+}
+
+/**
+ * Send one sync request to `peer` (over any open connection, relayed ones included) and
+ * yield its response frames until the last one. Throws SyncRequestError when the peer
+ * refuses, does not serve the room, or the stream fails.
+ */
+export async function * requestSync (node: ChatNode, peer: string, request: SyncRequest, signal = AbortSignal.timeout(SYNC_TIMEOUT_MS)): AsyncGenerator<SyncResponse> {
+  let stream: Stream
+  try {
+    stream = await node.dialProtocol(peerIdFromString(peer), SYNC_PROTOCOL, { runOnLimitedConnection: true, signal })
+  } catch (err: any) {
+    throw new SyncRequestError(`could not reach ${peer}: ${err.message}`)
+  }
+  const lp = lpStream(stream, { maxDataLength: SYNC_MAX_FRAME_BYTES })
+  try {
+    await lp.write(SyncRequest.encode(request), { signal })
+    while (true) {
+      const response = decodeSyncResponse((await lp.read({ signal })).subarray())
+      if (response.status === SyncResponse.Status.DENIED) throw new SyncRequestError(`${peer} refused the request`)
+      if (response.status === SyncResponse.Status.UNKNOWN) throw new SyncRequestError(`${peer} does not serve this room`)
+      if (response.status !== SyncResponse.Status.OK) throw new SyncRequestError(`${peer} is busy`)
+      yield response
+      if (response.done) break
+    }
+    await stream.close({ signal }).catch(() => {})
+  } catch (err: any) {
+    stream.abort(err)
+    if (err instanceof SyncRequestError) throw err
+    throw new SyncRequestError(`sync with ${peer} failed: ${err.message}`)
+  }
+}
