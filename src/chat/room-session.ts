@@ -13,6 +13,7 @@ import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
 import { SendError } from './errors.js'
 import type { ChatMessageEvent, Member, RoomEvents } from './events.js'
 import { GapTracker } from './gaps.js'
+import { messageEventOf } from './history-access.js'
 import { MemberList, type PresenceSignal } from './members.js'
 import { Outbox } from './outbox.js'
 import { RoomSync, type IngestResult, type SyncLink } from './room-sync.js'
@@ -163,19 +164,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   }
 
   private toEvent (e: HistoryEntry): ChatMessageEvent {
-    return {
-      roomId: this.roomId,
-      kind: e.kind,
-      text: e.body,
-      nick: e.nick,
-      fingerprint: e.fingerprint,
-      ts: e.ts,
-      seq: Number(e.seq),
-      index: e.index,
-      self: e.sender === this.selfHex,
-      via: e.via,
-      ...(e.status != null ? { status: e.status } : {})
-    }
+    return messageEventOf(this.roomId, e, this.selfHex)
   }
 
   /** Fetch what we missed from a member (on join, and when a link to one comes up). */
@@ -204,7 +193,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
    */
   wipeHistory (): void {
     const state = this.rooms.loadSync(this.roomId)
-    this.rooms.saveSync(this.roomId, { ...state, ownIndexFloor: this.nextIndex - 1 }, true)
+    this.rooms.saveSync(this.roomId, { ...state, ownIndexFloor: Math.max(state.ownIndexFloor, this.nextIndex - 1) }, true)
     this.history.wipe()
   }
 

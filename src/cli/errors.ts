@@ -12,3 +12,8 @@ export class InvalidDurationError extends Error {
 export class InvalidNickError extends Error {
   override readonly name: string = 'InvalidNickError'
 }
+
+/** `history --check` found a damaged history file. */
+export class HistoryDamagedError extends Error {
+  override readonly name: string = 'HistoryDamagedError'
+}

@@ -13,6 +13,9 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
   session.on('message', (m) => { output.json({ type: 'message', ...m }) })
   session.on('member', (m) => { output.json({ type: 'member', ...m }) })
   session.on('warning', (e) => { output.json({ type: 'error', ...e }) })
+  session.on('status', (e) => { output.json({ type: 'status', ...e }) })
+  session.on('catchup', (e) => { output.json({ type: 'catchup', ...e }) })
+  session.on('gap', (e) => { output.json({ type: 'gap', ...e }) })
   client.on('relay', (r) => { output.json({ type: 'relay', ...r }); connectionChanged() })
   client.on('peer', (p) => { output.json({ type: 'peer', ...p }); connectionChanged() })
 
@@ -42,7 +45,9 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
     nick: session.nick,
     fingerprint: ctx.identity.fingerprint,
     peerId: client.peerId,
-    topic: session.topic
+    topic: session.topic,
+    // Our messages from earlier runs that nobody has acknowledged yet (status events follow).
+    unacknowledged: session.unacknowledged().map((m) => m.index)
   })
   emitConnection()
 

@@ -6,18 +6,7 @@ import { shortFingerprint } from '../identity/index.js'
 import type { CommandContext } from './context.js'
 import type { Output } from './output.js'
 import { sanitizeForTerminal as clean } from './sanitize.js'
-
-function hhmm (ts: number): string {
-  const d = new Date(ts)
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
-}
-
-function formatMessage (m: ChatMessageEvent): string {
-  const who = `${clean(m.nick)}~${shortFingerprint(m.fingerprint)}`
-  return m.kind === 'action'
-    ? `[${hhmm(m.ts)}] * ${who} ${clean(m.text)}`
-    : `[${hhmm(m.ts)}] <${who}> ${clean(m.text)}`
-}
+import { formatMessageLine as formatMessage, hhmm } from './message-line.js'
 
 function formatMember (m: MemberEvent): string {
   return `[${hhmm(m.ts)}] -- ${clean(m.nick)}~${shortFingerprint(m.fingerprint)} ${m.event === 'join' ? 'joined' : 'left'}`
@@ -31,6 +20,10 @@ export async function runLineMode (client: ChatClient, session: RoomSession, ctx
   output.out(`Joined '${clean(session.name)}' as ${clean(session.nick)} (${shortFingerprint(ctx.identity.fingerprint)}). End-to-end encrypted. /me <action>, /quit or Ctrl-D to leave.`)
   session.on('message', (m) => { if (!m.self) output.out(formatMessage(m)) })
   session.on('member', (m) => { output.out(formatMember(m)) })
+  session.on('status', (s) => { if (s.status === 'sent' && pendingShown.delete(s.index)) output.err(`! message ${s.index} sent`) })
+  session.on('catchup', (c) => { output.err(`! caught up: ${c.count} message${c.count === 1 ? '' : 's'} you missed (from ${c.from === 'store' ? 'the relay\'s store' : 'a member'})`) })
+  session.on('gap', (g) => { output.err(`! ${g.missing} message${g.missing === 1 ? '' : 's'} from ${clean(g.nick || 'a member')}~${shortFingerprint(g.fingerprint)} missing: nobody reachable has ${g.missing === 1 ? 'it' : 'them'}`) })
+  const pendingShown = new Set<number>()
   session.on('warning', (e) => { output.err(`! ${e.message}`) })
   client.on('relay', (r) => { output.err(`! relay ${r.up ? 'connected' : 'disconnected'}`) })
 
@@ -45,7 +38,11 @@ export async function runLineMode (client: ChatClient, session: RoomSession, ctx
     const action = line.startsWith('/me ')
     queue = queue.then(async () => {
       try {
-        await session.send(action ? line.slice(4) : line, action ? MessageKind.ACTION : MessageKind.TEXT)
+        const sent = await session.send(action ? line.slice(4) : line, action ? MessageKind.ACTION : MessageKind.TEXT)
+        if (sent.status === 'pending') {
+          pendingShown.add(sent.index)
+          output.err(`! message ${sent.index} is pending: no member or relay is reachable; it is kept and sent when one is`)
+        }
       } catch (err: any) {
         output.err(`! ${err.message}`)
       }

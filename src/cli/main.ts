@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander'
 import { createCommand } from './commands/create.js'
 import { demoCommand } from './commands/demo.js'
+import { historyCommand } from './commands/history.js'
 import { idCommand } from './commands/id.js'
 import { inviteCommand } from './commands/invite.js'
 import { joinCommand } from './commands/join.js'
@@ -47,6 +48,14 @@ export function buildProgram (output: Output): Command {
   common(program.command('rooms'))
     .description('list the rooms you are in')
     .action((_opts, cmd: Command) => { roomsCommand(cmd.optsWithGlobals(), output) })
+
+  common(program.command('history'))
+    .description('print a room\'s last messages from this machine\'s encrypted history (oldest first)')
+    .argument('<roomId>', 'room id')
+    .option('--limit <n>', `how many messages (default 50)`)
+    .option('--wipe', 'forget this room\'s history on this machine (the room must not be open)')
+    .option('--check', 'verify the history file\'s integrity (exit 3 if damaged)')
+    .action(async (roomId: string, _opts, cmd: Command) => { await historyCommand(roomId, cmd.optsWithGlobals(), output) })
 
   common(program.command('join'))
     .description('join a room (with --invite the first time) and chat: full-screen UI, --plain line mode, or --json headless')

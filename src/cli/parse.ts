@@ -1,7 +1,7 @@
 import ms from 'ms'
 import { MAX_INVITE_TTL_MS, MAX_NICK_BYTES } from '../constants.js'
 import { utf8Length } from '../protocol/index.js'
-import { InvalidDurationError, InvalidNickError } from './errors.js'
+import { InvalidDurationError, InvalidNickError, UsageError } from './errors.js'
 
 /**
  * Parse a duration such as `1s`, `30s`, `10m`, `12h`, `7d` (anything `ms` reads, but a
@@ -24,4 +24,11 @@ export function parseNick (text: string): string {
   if (utf8Length(nick) > MAX_NICK_BYTES) throw new InvalidNickError(`a nick can be at most ${MAX_NICK_BYTES} bytes`)
   if (/[\p{Cc}\p{Cf}]/u.test(nick)) throw new InvalidNickError('a nick cannot contain control or formatting characters')
   return nick
+}
+
+/** A whole number from 1 to `max`, as typed for a flag such as `--limit`. */
+export function parsePositiveInt (text: string, flag: string, max = 1_000_000): number {
+  const value = /^\s*[0-9]+\s*$/.test(text) ? Number(text) : NaN
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) throw new UsageError(`${flag} takes a whole number from 1 to ${max}, not '${text}'`)
+  return value
 }

@@ -238,17 +238,20 @@ export function createRecordLog (init: RecordLogInit): RecordLog {
 }
 
 /**
- * Check a log without changing it: how many good records, and where the first bad byte
+ * Check a log without changing it: how many good records (each passed to `onRecord`, to
+ * read a log that another process may be appending to), and where the first bad byte
  * is. Throws like {@link RecordLog.open} (wrong key, not a log, open permissions) and
  * ENOENT when there is no log.
  */
-export function checkRecordLog (path: string, key: Uint8Array, label: string, options: { maxRecordBytes?: number } = {}): LogCheck {
-  const maxRecordBytes = checkInit({ path, key, label, ...options })
+export function checkRecordLog (
+  path: string, key: Uint8Array, label: string, options: { maxRecordBytes?: number, onRecord?: (record: Uint8Array) => void } = {}
+): LogCheck {
+  const maxRecordBytes = checkInit({ path, key, label, ...(options.maxRecordBytes != null ? { maxRecordBytes: options.maxRecordBytes } : {}) })
   const fd = openSync(path, fsConstants.O_RDONLY | NOFOLLOW)
   try {
     const st = fstatSync(fd)
     checkFile(path, st)
-    const scan = scanLog(fd, st.size, path, key, new TextEncoder().encode(label), maxRecordBytes)
+    const scan = scanLog(fd, st.size, path, key, new TextEncoder().encode(label), maxRecordBytes, options.onRecord)
     const result: LogCheck = { records: scan.records, goodBytes: scan.goodBytes, totalBytes: st.size, ok: scan.reason == null }
     if (scan.reason != null) result.reason = scan.reason
     return result

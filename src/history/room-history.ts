@@ -4,7 +4,8 @@ import { bytesToHex } from '../crypto/index.js'
 import { fingerprint } from '../identity/index.js'
 import { ChatMessage, MessageKind, decodeChatMessage, envelopeHash, wire } from '../protocol/index.js'
 import { HistoryRecord, HistoryVia } from './history.js'
-import { createRecordLog, type RecordLog } from './record-log.js'
+import { checkRecordLog, createRecordLog, type LogCheck, type RecordLog } from './record-log.js'
+import { fileExists } from '../store/index.js'
 
 /** How a message reached our history. */
 export type Via = 'live' | 'self' | 'repair' | 'catchup'
@@ -64,6 +65,11 @@ export interface RoomHistoryInit {
 const VIA: Record<Via, HistoryVia> = { live: HistoryVia.LIVE, self: HistoryVia.SELF, repair: HistoryVia.REPAIR, catchup: HistoryVia.CATCHUP }
 const VIA_NAME = new Map<HistoryVia, Via>(Object.entries(VIA).map(([k, v]) => [v, k as Via]))
 
+/** What every record of a room's log is bound to: a record cannot be moved to another room's log. */
+function historyLabel (roomId: string): string {
+  return `cryptochat/1/history|${roomId}`
+}
+
 /** The name of a room's history file in its directory. */
 export const HISTORY_FILE = 'history.log'
 
@@ -85,26 +91,24 @@ export class RoomHistory {
   constructor (init: RoomHistoryInit) {
     this.self = init.self
     this.maxMessages = init.maxMessages ?? ROOM_HISTORY_MAX_MESSAGES
-    this.log = createRecordLog({ path: join(init.dir, HISTORY_FILE), key: init.key, label: `cryptochat/1/history|${init.roomId}` })
+    this.log = createRecordLog({ path: join(init.dir, HISTORY_FILE), key: init.key, label: historyLabel(init.roomId) })
     const opened = this.log.open()
     if (opened.damaged != null) this.damaged = opened.damaged
-    const acked: number[] = []
-    for (const bytes of opened.records) {
-      const record = decodeRecord(bytes)
-      if (record == null) continue
-      if (record.envelope.length === 0) {
-        for (const i of record.acked) acked.push(Number(i))
-        continue
-      }
-      const entry = toEntry(record, this.self)
-      if (entry != null) this.insert(entry)
-    }
-    const own = this.held.get(this.self)
-    for (const i of acked) {
-      const e = own?.get(i)
-      if (e != null) e.status = 'acked'
-    }
+    for (const entry of entriesOf(opened.records, this.self)) this.insert(entry)
     if (this.list.length > this.maxMessages * 1.1) this.compact()
+  }
+
+  /**
+   * Read a room's history without changing anything on disk (no repair of a damaged
+   * tail, nothing written): safe while the room is open in another process.
+   */
+  static read (init: Omit<RoomHistoryInit, 'maxMessages'>): { entries: HistoryEntry[], check: LogCheck } {
+    const path = join(init.dir, HISTORY_FILE)
+    const records: Uint8Array[] = []
+    const check: LogCheck = fileExists(path)
+      ? checkRecordLog(path, init.key, historyLabel(init.roomId), { onRecord: (r) => { records.push(r) } })
+      : { records: 0, goodBytes: 0, totalBytes: 0, ok: true }
+    return { entries: entriesOf(records, init.self), check }
   }
 
   /** Every entry, in the order it was written here. */
@@ -283,6 +287,28 @@ function ackRecord (indexes: number[]): Uint8Array {
 
 function hexBytes (hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex, 'hex'))
+}
+
+/** The messages a log's records hold, in order, with our own messages' acknowledgements applied. */
+function entriesOf (records: Uint8Array[], self: string): HistoryEntry[] {
+  const entries: HistoryEntry[] = []
+  const own = new Map<number, HistoryEntry>()
+  for (const bytes of records) {
+    const record = decodeRecord(bytes)
+    if (record == null) continue
+    if (record.envelope.length === 0) {
+      for (const i of record.acked) {
+        const e = own.get(Number(i))
+        if (e != null) e.status = 'acked'
+      }
+      continue
+    }
+    const entry = toEntry(record, self)
+    if (entry == null) continue
+    entries.push(entry)
+    if (entry.sender === self) own.set(entry.index, entry)
+  }
+  return entries
 }
 
 function decodeRecord (bytes: Uint8Array): HistoryRecord | undefined {
