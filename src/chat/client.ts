@@ -111,7 +111,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     this.members.on('linked', ({ roomId, peerId }) => {
       const session = this.sessions.get(roomId)
       session?.flushOutbox()
-      void session?.catchUpFromMember(peerId)
+      session?.catchUpFromMember(peerId)
     })
     // Members (and only holders of a room's secret: every request carries a proof) may
     // ask us for what they missed, and whether we hold what they sent.
@@ -127,7 +127,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
       for (const session of this.sessions.values()) {
         if (session.relays.map(relayPeerId).includes(e.peerId)) {
           session.flushOutbox()
-          void session.catchUpFromStore(e.peerId)
+          session.catchUpFromStore(e.peerId)
         }
       }
     })
@@ -235,9 +235,12 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     } catch (err: any) {
       log('could not announce join: %s', err.message)
     }
-    // What waited in the outbox goes out; what relays' stores kept for us comes in.
+    // What waited in the outbox goes out; what relays' stores kept for us comes in. The
+    // fetches start once the caller, which gets the session when this resolves, has had
+    // the chance to listen (timers run after the microtask that resumes it).
     session.flushOutbox()
-    for (const id of session.relays.map(relayPeerId)) if (this.relays.isUp(id)) void session.catchUpFromStore(id)
+    for (const id of session.relays.map(relayPeerId)) if (this.relays.isUp(id)) session.catchUpFromStore(id)
+    setTimeout(() => { session.markOpen() }, 0)
     return session
   }
 

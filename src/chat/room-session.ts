@@ -4,7 +4,7 @@ import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS, SEQ_RESERVE_BLOCK } from '../constants.js'
 import { bytesToHex, hexToBytes, type SigningKeyPair } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
-import { RoomHistory, historyKey, type HistoryEntry, type Via } from '../history/index.js'
+import { RoomHistory, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
 import {
   MessageKind, UnknownEpochError, checkOutgoing, envelopeHash, epochZeroKey, meetTopicForRoom, openMessage, sealMessage, topicKeyForRoom, topicOfKey, unpackBits,
   wire, type OpenedMessage, type SyncRequest, type SyncResponse
@@ -86,6 +86,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private readonly link: SyncLink
   /** Our next history index. */
   private nextIndex: number
+  private opened = false
+  private readonly deferred: Array<() => void> = []
   private readonly roomIdBytes: Uint8Array
   private readonly keys = new Map<number, Uint8Array>()
   private readonly state: RoomState
@@ -167,14 +169,35 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     return messageEventOf(this.roomId, e, this.selfHex)
   }
 
+  /**
+   * The caller has its listeners in place: fetches that would emit messages may start
+   * (those asked for before wait until now, so that no message is emitted unheard).
+   */
+  markOpen (): void {
+    if (this.opened) return
+    this.opened = true
+    for (const run of this.deferred.splice(0)) run()
+  }
+
+  private whenOpen (run: () => void): void {
+    if (this.opened) run()
+    else this.deferred.push(run)
+  }
+
   /** Fetch what we missed from a member (on join, and when a link to one comes up). */
-  async catchUpFromMember (peerId: string): Promise<number> {
-    return await this.sync.catchUpFromMember(peerId)
+  catchUpFromMember (peerId: string): void {
+    this.whenOpen(() => { void this.sync.catchUpFromMember(peerId) })
   }
 
   /** Fetch what a relay's blind store kept for us (a relay without one refuses). */
-  async catchUpFromStore (relayPeerId: string): Promise<number> {
-    return await this.sync.catchUpFromStore(relayPeerId)
+  catchUpFromStore (relayPeerId: string): void {
+    this.whenOpen(() => { void this.sync.catchUpFromStore(relayPeerId) })
+  }
+
+  /** Messages of history older than the newest `skip` ones, in display order (scrolling back). */
+  older (skip: number, limit: number): ChatMessageEvent[] {
+    const all = sortForDisplay([...this.history.entries()])
+    return all.slice(Math.max(0, all.length - skip - limit), Math.max(0, all.length - skip)).map((e) => this.toEvent(e))
   }
 
   /** Answer a member's verified sync request from our history. */

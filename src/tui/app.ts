@@ -4,6 +4,7 @@ import {
 } from '../chat/index.js'
 import type { Identity } from '../identity/index.js'
 import { groupFingerprint } from '../identity/index.js'
+import { HISTORY_SHOWN_ON_OPEN } from '../constants.js'
 import { MessageKind } from '../protocol/index.js'
 import type { RoomRecord, RoomStore } from '../room/index.js'
 import { checkArity, helpText, parseCommandLine } from './command-line.js'
@@ -113,24 +114,55 @@ export class TuiApp implements CommandContext {
     }
     const view = this.model.find(record.roomId)
     if (view != null) view.nick = session.nick
+    // Listeners and the history read happen in one synchronous step: a message is either
+    // in the history read here or announced to the listener, never both, never neither.
     session.on('message', (m) => { this.onMessage(m) })
     session.on('member', (m) => { this.onMember(m, session) })
     session.on('warning', (w) => { this.line(w.roomId, { kind: 'error', text: w.message }) })
+    session.on('status', (e) => { if (this.model.setStatus(e.roomId, e.index, e.status)) this.render() })
+    session.on('catchup', (c) => {
+      this.line(c.roomId, { kind: 'system', text: `caught up: ${c.count} message${c.count === 1 ? '' : 's'} you missed, from ${c.from === 'store' ? 'the relay\'s store' : 'a member'} (shown in place by time)` })
+    })
+    session.on('gap', (g) => {
+      this.line(g.roomId, { kind: 'error', text: `${g.missing} message${g.missing === 1 ? '' : 's'} from ${g.nick !== '' ? g.nick : 'a member'} (${g.fingerprint.slice(0, 8)}) missing: nobody reachable has ${g.missing === 1 ? 'it' : 'them'}` })
+    })
+    const earlier = session.recent(HISTORY_SHOWN_ON_OPEN)
+    if (earlier.length > 0) {
+      this.line(record.roomId, { kind: 'system', text: `history: the last ${earlier.length} message${earlier.length === 1 ? '' : 's'} (PgUp for more)`, ts: earlier[0]?.ts ?? Date.now() })
+      for (const m of earlier) this.onMessage(m)
+    }
+    const unsent = session.unacknowledged().filter((m) => m.status === 'pending').length
+    if (unsent > 0) this.line(record.roomId, { kind: 'system', text: `${unsent} message${unsent === 1 ? '' : 's'} from earlier still pending: sent as soon as a member or relay is reachable` })
     this.syncMembers(session)
     this.line(record.roomId, { kind: 'system', text: `joined '${record.name}' as ${session.nick}; end-to-end encrypted. /help lists commands.` })
     this.refreshStatus()
   }
 
-  private onMessage (m: ChatMessageEvent): void {
-    this.line(m.roomId, {
+  private messageLine (m: ChatMessageEvent): LogLine {
+    return {
       ts: m.ts,
       kind: m.kind === 'action' ? 'action' : 'message',
       text: m.text,
       nick: m.nick,
       fingerprint: m.fingerprint,
       self: m.self,
+      index: m.index,
+      ...(m.status != null ? { status: m.status } : {}),
       mention: !m.self && this.model.mentions(m.text, m.roomId)
-    })
+    }
+  }
+
+  private onMessage (m: ChatMessageEvent): void {
+    const line = this.messageLine(m)
+    if (m.via !== 'repair' && m.via !== 'catchup') {
+      this.line(m.roomId, line)
+      return
+    }
+    // Fetched late: shown in its place by time, not at the bottom.
+    const room = this.model.find(m.roomId)
+    const rows = room != null && room.scroll > 0 ? this.init.view.rowCount(line, room) : 1
+    this.model.insertLine(m.roomId, line, rows)
+    this.render()
   }
 
   private onMember (m: MemberEvent, session: RoomSession): void {
@@ -214,7 +246,21 @@ export class TuiApp implements CommandContext {
 
   private scroll (rows: number, height: number): void {
     const room = this.model.room
-    if (room != null) this.model.scrollBy(rows, height, this.init.view.totalRows(room))
+    if (room == null) return
+    const total = this.init.view.totalRows(room)
+    // At the top of what is loaded: read older messages back from history first.
+    if (rows > 0 && room.scroll + rows > total - height) this.loadOlder(room.roomId)
+    this.model.scrollBy(rows, height, this.init.view.totalRows(room))
+  }
+
+  /** Put the next older page of history above what the room shows. */
+  private loadOlder (roomId: string): void {
+    const session = this.init.client.rooms().find((s) => s.roomId === roomId)
+    const room = this.model.find(roomId)
+    if (session == null || room == null) return
+    const shown = room.lines.filter((l) => l.kind === 'message' || l.kind === 'action').length
+    const older = session.older(shown, HISTORY_SHOWN_ON_OPEN)
+    this.model.prependLines(roomId, older.map((m) => this.messageLine(m)))
   }
 
   private tabComplete (): void {

@@ -15,6 +15,9 @@ export interface LogLine {
   self?: boolean
   /** The line mentions us. */
   mention?: boolean
+  /** Our messages: the sender's history index and where delivery stands. */
+  index?: number
+  status?: 'pending' | 'sent' | 'acked'
 }
 
 /** A member as the member list shows it. */
@@ -50,7 +53,7 @@ export interface RoomView {
   nick?: string
 }
 
-/** Most lines kept per room in memory (history on disk is a later feature). */
+/** Most lines kept per room in memory (older ones are read back from history on scrolling). */
 export const MAX_LOG_LINES = 2000
 
 /** The whole UI state. */
@@ -95,7 +98,9 @@ export class UiModel {
     const room = this.find(roomId)
     if (room == null) return
     room.lines.push(line)
-    if (room.lines.length > MAX_LOG_LINES) room.lines.splice(0, room.lines.length - MAX_LOG_LINES)
+    // Trimmed only while following the bottom: a reader scrolled back (into lines read
+    // back from history, say) keeps what they are looking at.
+    if (room.lines.length > MAX_LOG_LINES && room.scroll === 0) room.lines.splice(0, room.lines.length - MAX_LOG_LINES)
     // A reader scrolled up keeps their place: the new line pushes the view, not them.
     if (room.scroll > 0) {
       room.scroll += rows
@@ -106,6 +111,40 @@ export class UiModel {
       room.unread++
       if (line.mention === true) room.mention = true
     }
+  }
+
+  /**
+   * Put a message that arrived late (caught up, or a gap repaired) in its place by time,
+   * and count it like {@link addLine}.
+   */
+  insertLine (roomId: string, line: LogLine, rows = 1): void {
+    const room = this.find(roomId)
+    if (room == null) return
+    let at = room.lines.length
+    while (at > 0 && (room.lines[at - 1]?.ts ?? 0) > line.ts) at--
+    if (at === room.lines.length) {
+      this.addLine(roomId, line, rows)
+      return
+    }
+    room.lines.splice(at, 0, line)
+    if (room.lines.length > MAX_LOG_LINES) room.lines.splice(0, room.lines.length - MAX_LOG_LINES)
+    if (room.scroll > 0) room.scroll += rows
+    if (room !== this.room && line.self !== true) room.unread++
+  }
+
+  /** Older lines read back from history, above everything shown (scrolling back). */
+  prependLines (roomId: string, lines: LogLine[]): void {
+    const room = this.find(roomId)
+    if (room == null || lines.length === 0) return
+    room.lines.unshift(...lines)
+  }
+
+  /** One of our messages changed delivery status. */
+  setStatus (roomId: string, index: number, status: 'pending' | 'sent' | 'acked'): boolean {
+    const line = this.find(roomId)?.lines.findLast((l) => l.self === true && l.index === index)
+    if (line == null || line.status === status) return false
+    line.status = status
+    return true
   }
 
   /** Switch to room `index` (0-based); clears its unread count. */

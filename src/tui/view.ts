@@ -12,6 +12,13 @@ const MEMBERS_WIDTH = 26
 const TIME_WIDTH = 8
 
 /** Options of the view (streams default to the process's terminal). */
+/** How our messages show delivery: kept here only, published, held by someone else. */
+const STATUS_MARKERS: Record<'pending' | 'sent' | 'acked', { text: string, color: string }> = {
+  pending: { text: ' (pending)', color: 'yellow' },
+  sent: { text: ' ✓', color: 'gray' },
+  acked: { text: ' ✓✓', color: 'gray' }
+}
+
 export interface TuiViewInit {
   input?: NodeJS.ReadableStream
   output?: NodeJS.WritableStream
@@ -106,10 +113,13 @@ export class TuiView {
     } else if (line.kind === 'error') {
       body = `!! ${body}`
     }
+    // Our messages end with where delivery stands (kept out of the wrapped text).
+    const marker = line.self === true && line.status != null ? STATUS_MARKERS[line.status] : undefined
+    const markerWidth = marker != null ? displayWidth(marker.text) : 0
     // Short prefixes wrap under the text; a long nick wraps under the time instead.
     const hang = prefixWidth < textWidth / 2 ? prefixWidth : 0
-    const first = wrap(body, Math.max(4, textWidth - prefixWidth))
-    const rest = first.length > 1 ? wrap(first.slice(1).join(' '), Math.max(4, textWidth - hang)) : []
+    const first = wrap(body, Math.max(4, textWidth - prefixWidth - markerWidth))
+    const rest = first.length > 1 ? wrap(first.slice(1).join(' '), Math.max(4, textWidth - hang - markerWidth)) : []
     const paint = (s: string): string => {
       const escaped = escapeTags(s)
       if (line.kind === 'system') return `{gray-fg}${escaped}{/gray-fg}`
@@ -117,10 +127,12 @@ export class TuiView {
       if (line.mention === true) return `{yellow-fg}${escaped}{/yellow-fg}`
       return escaped
     }
-    return [
+    const rows = [
       time + prefix + paint(first[0] ?? ''),
       ...rest.map((r) => ' '.repeat(TIME_WIDTH + hang) + paint(r))
     ]
+    if (marker != null) rows[rows.length - 1] += `{${marker.color}-fg}${marker.text}{/${marker.color}-fg}`
+    return rows
   }
 
   /** Screen rows one line of `room` takes once wrapped. */
