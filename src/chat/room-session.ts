@@ -176,6 +176,14 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   markOpen (): void {
     if (this.opened) return
     this.opened = true
+    const damaged = this.history.damaged
+    if (damaged != null) {
+      this.emit('warning', {
+        roomId: this.roomId,
+        code: 'HistoryDamagedError',
+        message: `this room's history file was damaged after byte ${damaged.offset} (a crash mid-write?): the ${damaged.bytes} bytes from there were moved to ${damaged.savedAs}; everything before is kept`
+      })
+    }
     for (const run of this.deferred.splice(0)) run()
   }
 

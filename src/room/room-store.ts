@@ -1,5 +1,6 @@
 import { join } from 'node:path'
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { hostname } from 'node:os'
 import lockfile from 'proper-lockfile'
 import { fromString, toString } from 'uint8arrays'
 import { ROOM_ID_PATTERN, ROOM_SECRET_BYTES } from '../constants.js'
@@ -13,6 +14,20 @@ const SEQUENCE_FILE = 'sequence.json'
 /** A crashed process's room lock is taken over after this long (it is refreshed while held). */
 const LOCK_STALE_MS = 15_000
 const REPLAY_FILE = 'replay.json'
+const LOCK_DIR = 'open.lock'
+const LOCK_OWNER_FILE = 'owner.json'
+
+/** Whether a room lock's recorded holder is a process of this host that no longer runs. */
+function holderIsDead (lockPath: string): boolean {
+  try {
+    const owner = JSON.parse(readFileSync(join(lockPath, LOCK_OWNER_FILE), 'utf8')) as { pid?: unknown, host?: unknown }
+    if (typeof owner.pid !== 'number' || owner.host !== hostname() || owner.pid === process.pid) return false
+    process.kill(owner.pid, 0)
+    return false
+  } catch (err: any) {
+    return err?.code === 'ESRCH'
+  }
+}
 const SYNC_FILE = 'sync.json'
 
 /** A room as kept on this machine. The secret never leaves the data directory except in invites. */
@@ -157,16 +172,32 @@ export function createRoomStore (dataDir: string): RoomStore {
     async lock (roomId, onLost) {
       const dir = roomDir(dataDir, roomId)
       ensurePrivateDir(dir)
-      try {
-        return await lockfile.lock(dir, {
-          lockfilePath: join(dir, 'open.lock'),
+      const lockPath = join(dir, LOCK_DIR)
+      const take = async (): Promise<() => Promise<void>> => {
+        const release = await lockfile.lock(dir, {
+          lockfilePath: lockPath,
           realpath: false,
           stale: LOCK_STALE_MS,
           onCompromised: (err) => { onLost?.(err) }
         })
+        // Who holds it: a later process can tell a crashed holder (kill -9) from a live one.
+        writePrivateFile(join(lockPath, LOCK_OWNER_FILE), JSON.stringify({ pid: process.pid, host: hostname() }), { durable: false })
+        return release
+      }
+      try {
+        return await take()
       } catch (err: any) {
-        if (err?.code === 'ELOCKED') throw new RoomBusyError(parseRoomId(roomId))
-        throw err
+        if (err?.code !== 'ELOCKED') throw err
+        // Without this, a crashed process would keep the room closed until the lock goes
+        // stale (LOCK_STALE_MS): take over a lock whose holder on this host is dead.
+        if (!holderIsDead(lockPath)) throw new RoomBusyError(parseRoomId(roomId))
+        rmSync(lockPath, { recursive: true, force: true })
+        try {
+          return await take()
+        } catch (again: any) {
+          if (again?.code === 'ELOCKED') throw new RoomBusyError(parseRoomId(roomId))
+          throw again
+        }
       }
     },
     dir (roomId) {
