@@ -1,6 +1,10 @@
 import { readFileSync, statSync } from 'node:fs'
 import { z } from 'zod'
-import { CLIENT_MAX_TOPICS_PER_PEER, DEFAULT_RELAY_LISTEN, MAX_CONFIG_BYTES, MAX_ENVELOPE_BYTES } from '../src/constants.js'
+import {
+  CLIENT_MAX_TOPICS_PER_PEER, DEFAULT_RELAY_LISTEN, MAX_CONFIG_BYTES, MAX_ENVELOPE_BYTES, STORE_DEFAULT_MAX_AGE_MS,
+  STORE_DEFAULT_MAX_ENVELOPES, STORE_DEFAULT_MAX_TOPIC_BYTES, STORE_DEFAULT_MAX_TOPICS, STORE_DEFAULT_MAX_TOTAL_BYTES,
+  STORE_MAX_AGE_LIMIT_MS, STORE_MAX_ENVELOPES_LIMIT, STORE_MAX_TOPICS_LIMIT, STORE_MAX_TOTAL_BYTES_LIMIT, STORE_MIN_CAP_BYTES
+} from '../src/constants.js'
 
 /** A relay config file that cannot be read or does not validate. */
 export class RelayConfigError extends Error {
@@ -8,6 +12,7 @@ export class RelayConfigError extends Error {
 }
 
 const positive = z.number().int().positive()
+const storeBytes = positive.min(STORE_MIN_CAP_BYTES).max(STORE_MAX_TOTAL_BYTES_LIMIT)
 
 /**
  * The relay's settings. Defaults here match `config/relay.json`, which documents them;
@@ -61,7 +66,34 @@ export const relayConfigSchema = z.strictObject({
     maxIdontwantMessageIDs: positive.default(5000),
     maxControlMessages: positive.default(512),
     maxPeerInfos: positive.default(16)
+  }).prefault({}),
+  store: z.strictObject({
+    /**
+     * Keep the last envelopes of each chat topic on disk (ciphertext, as forwarded), so a
+     * member who was away can fetch what it missed. Needs the hub: the relay sees a room's
+     * messages only on the topics its hub follows.
+     */
+    enabled: z.boolean().default(false),
+    /** Where (default `<relay data dir>/store`). Created 0700; files 0600. */
+    dir: z.string().min(1).optional(),
+    /** Envelopes older than this are dropped (7 days). */
+    maxAgeMs: positive.max(STORE_MAX_AGE_LIMIT_MS).default(STORE_DEFAULT_MAX_AGE_MS),
+    /** Most bytes kept per topic; the oldest envelopes go first (8 MiB). */
+    maxTopicBytes: storeBytes.default(STORE_DEFAULT_MAX_TOPIC_BYTES),
+    /** Most bytes kept in all, taken first from the topics holding the most (512 MiB). */
+    maxTotalBytes: storeBytes.default(STORE_DEFAULT_MAX_TOTAL_BYTES),
+    /** Most topics kept; a new one pushes out the one written least recently. */
+    maxTopics: positive.max(STORE_MAX_TOPICS_LIMIT).default(STORE_DEFAULT_MAX_TOPICS),
+    /**
+     * Most envelopes kept in all. Bounds the index in memory (about 130 bytes per envelope,
+     * some 65 MB at the default), which the byte caps alone do not: envelopes can be tiny.
+     */
+    maxEnvelopes: positive.max(STORE_MAX_ENVELOPES_LIMIT).default(STORE_DEFAULT_MAX_ENVELOPES)
   }).prefault({})
+}).superRefine((config, ctx) => {
+  if (config.store.enabled && !config.hub.enabled) {
+    ctx.addIssue({ code: 'custom', path: ['store', 'enabled'], message: 'the store needs the hub (hub.enabled): the relay sees room messages only on the topics its hub follows' })
+  }
 })
 
 /** Fully resolved relay settings. */

@@ -1,8 +1,12 @@
 import type { PrivateKey } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
+import { join, resolve } from 'node:path'
+import { STORE_DIR_NAME } from '../src/constants.js'
 import { createChatNode, RELAY_AGENT_HUB, RELAY_AGENT_NO_HUB, type ChatNode } from '../src/net/index.js'
-import { parseRelayConfig, type RelayConfig, type RelayConfigInput } from './config.js'
+import { RelayConfigError, parseRelayConfig, type RelayConfig, type RelayConfigInput } from './config.js'
 import { createTopicHub, type TopicHub } from './hub.js'
+import { createBlindStore, type BlindStore } from './store.js'
+import { feedBlindStore } from './store-feed.js'
 
 const log = logger('cryptochat:relay')
 
@@ -14,6 +18,8 @@ export interface RelayInit {
   config?: RelayConfigInput
   /** Called when the hub joins or leaves a room topic. */
   onTopic?: (event: 'join' | 'leave', topic: string) => void
+  /** The relay's data directory: the blind store lives in `<dataDir>/store` unless `store.dir` says otherwise. */
+  dataDir?: string
 }
 
 /** A running relay. */
@@ -22,6 +28,8 @@ export interface Relay {
   readonly config: RelayConfig
   /** The topic hub (discovery topics always; chat topics unless `hub.enabled` is false). */
   readonly hub: TopicHub
+  /** The blind store (when `store.enabled`): the last envelopes forwarded on each chat topic. */
+  readonly store?: BlindStore
   /** Peer id as a string. */
   peerId(): string
   /** Full multiaddrs, each ending in `/p2p/<peerId>`. */
@@ -31,13 +39,60 @@ export interface Relay {
 
 /**
  * Start a CryptoChat relay: bootstrap point, circuit relay v2 server with explicit
- * limits, and (unless disabled) the gossipsub hub for opaque room topics.
+ * limits, (unless disabled) the gossipsub hub for opaque room topics, and (if enabled)
+ * the blind store that keeps the envelopes the hub forwards on chat topics.
  */
 export async function createRelay (init: RelayInit): Promise<Relay> {
   const config = parseRelayConfig(init.config ?? {})
+  // Opened first: a store directory in use by another relay is refused before we listen.
+  const store = config.store.enabled ? openBlindStore(config, init.dataDir) : undefined
+  let node: ChatNode
+  try {
+    node = await startNode(init.privateKey, config)
+  } catch (err) {
+    store?.close()
+    throw err
+  }
+  const hub = createTopicHub(node.services.pubsub, {
+    maxTopics: config.hub.maxTopics,
+    maxMessageBytes: config.hub.maxMessageBytes,
+    chat: config.hub.enabled,
+    ...(init.onTopic != null ? { onChange: init.onTopic } : {})
+  })
+  const feed = store != null ? feedBlindStore(node.services.pubsub, store) : undefined
+  log('relay %s started%s', node.peerId.toString(), store != null ? ', blind store on' : '')
+
+  return {
+    node,
+    config,
+    hub,
+    ...(store != null ? { store } : {}),
+    peerId: () => node.peerId.toString(),
+    multiaddrs: () => node.getMultiaddrs().map((ma) => ma.toString()),
+    async stop () {
+      hub.stop()
+      try {
+        await node.stop()
+      } finally {
+        feed?.stop()
+        store?.close()
+      }
+    }
+  }
+}
+
+/** The blind store's directory: `store.dir`, else `<dataDir>/store`. */
+function openBlindStore (config: RelayConfig, dataDir: string | undefined): BlindStore {
+  const { dir, maxAgeMs, maxTopicBytes, maxTotalBytes, maxTopics, maxEnvelopes } = config.store
+  if (dir == null && dataDir == null) throw new RelayConfigError("setting 'store.dir' is needed: the store is on and no data directory was given")
+  const where = dir != null ? resolve(dir) : join(dataDir as string, STORE_DIR_NAME)
+  return createBlindStore({ dir: where, maxAgeMs, maxTopicBytes, maxTotalBytes, maxTopics, maxEnvelopes, maxEnvelopeBytes: config.hub.maxMessageBytes })
+}
+
+async function startNode (privateKey: PrivateKey, config: RelayConfig): Promise<ChatNode> {
   const cr = config.circuitRelay
-  const node = await createChatNode({
-    privateKey: init.privateKey,
+  return await createChatNode({
+    privateKey,
     listen: config.listen,
     announce: config.announce,
     relayTransport: false,
@@ -66,23 +121,4 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
       maxIncomingPendingConnections: config.connections.maxIncomingPendingConnections
     }
   })
-  const hub = createTopicHub(node.services.pubsub, {
-    maxTopics: config.hub.maxTopics,
-    maxMessageBytes: config.hub.maxMessageBytes,
-    chat: config.hub.enabled,
-    ...(init.onTopic != null ? { onChange: init.onTopic } : {})
-  })
-  log('relay %s started', node.peerId.toString())
-
-  return {
-    node,
-    config,
-    hub,
-    peerId: () => node.peerId.toString(),
-    multiaddrs: () => node.getMultiaddrs().map((ma) => ma.toString()),
-    async stop () {
-      hub.stop()
-      await node.stop()
-    }
-  }
 }

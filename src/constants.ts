@@ -241,3 +241,46 @@ export const HISTORY_MAX_RECORD_BYTES = 64 * 1024
 
 /** A history log is read through one buffer of this size (grown to one whole frame if needed). */
 export const HISTORY_READ_CHUNK_BYTES = 1024 * 1024
+
+/**
+ * The relay's blind store (opt-in, `cryptochat-relay start --store`): the last envelopes
+ * it forwarded on each chat topic, kept on disk for a bounded time and size. Defaults of
+ * the `store.*` settings in `config/relay.json`.
+ */
+export const STORE_DEFAULT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000
+export const STORE_DEFAULT_MAX_TOPIC_BYTES = 8 * 1024 * 1024
+export const STORE_DEFAULT_MAX_TOTAL_BYTES = 512 * 1024 * 1024
+export const STORE_DEFAULT_MAX_TOPICS = 1024
+/** Bounds the store's index in memory (about 130 bytes per envelope: some 65 MB at this default). */
+export const STORE_DEFAULT_MAX_ENVELOPES = 500_000
+
+/** Upper bounds of those settings: beyond them a value is almost certainly a typo. */
+export const STORE_MAX_AGE_LIMIT_MS = 366 * 24 * 60 * 60 * 1000
+export const STORE_MAX_TOTAL_BYTES_LIMIT = 64 * 1024 * 1024 * 1024
+export const STORE_MAX_TOPICS_LIMIT = 65_536
+export const STORE_MAX_ENVELOPES_LIMIT = 50_000_000
+
+/** The store's directory inside the relay's data directory, unless `store.dir` says otherwise. */
+export const STORE_DIR_NAME = 'store'
+
+/** How often the relay drops expired envelopes and reclaims file space (also done on every put). */
+export const STORE_SWEEP_INTERVAL_MS = 60_000
+
+/**
+ * A topic's file is rewritten without its evicted envelopes once they take at least half
+ * of it and at least this many bytes: each rewrite then copies no more than it frees, and
+ * small files are not rewritten (and fsynced) for every eviction.
+ */
+export const STORE_COMPACT_MIN_DEAD_BYTES = 64 * 1024
+
+/**
+ * Cursors are the relay's clock in ms times this, bumped past the topic's last cursor, so
+ * they keep increasing across restarts and after a topic's file was dropped entirely.
+ */
+export const STORE_CURSORS_PER_MS = 1000
+
+/** Store files are read through a buffer of this size (scans, reads, compaction). */
+export const STORE_READ_CHUNK_BYTES = 1024 * 1024
+
+/** Smallest `store.maxTopicBytes` / `store.maxTotalBytes`: a few envelopes of the largest size. */
+export const STORE_MIN_CAP_BYTES = 64 * 1024
