@@ -7,6 +7,7 @@ import { RelayConfigError, parseRelayConfig, type RelayConfig, type RelayConfigI
 import { createTopicHub, type TopicHub } from './hub.js'
 import { createBlindStore, type BlindStore } from './store.js'
 import { feedBlindStore } from './store-feed.js'
+import { serveBlindStore } from './store-service.js'
 
 const log = logger('cryptochat:relay')
 
@@ -60,6 +61,8 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
     ...(init.onTopic != null ? { onChange: init.onTopic } : {})
   })
   const feed = store != null ? feedBlindStore(node.services.pubsub, store) : undefined
+  // Members fetch what they missed (with a proof that they know the room) over the sync protocol.
+  if (store != null) await serveBlindStore(node, store)
   log('relay %s started%s', node.peerId.toString(), store != null ? ', blind store on' : '')
 
   return {
