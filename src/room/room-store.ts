@@ -15,12 +15,12 @@ const SEQUENCE_FILE = 'sequence.json'
 const LOCK_STALE_MS = 15_000
 const REPLAY_FILE = 'replay.json'
 const LOCK_DIR = 'open.lock'
-const LOCK_OWNER_FILE = 'owner.json'
+const LOCK_OWNER_FILE = 'open.lock.owner'
 
 /** Whether a room lock's recorded holder is a process of this host that no longer runs. */
-function holderIsDead (lockPath: string): boolean {
+function holderIsDead (ownerPath: string): boolean {
   try {
-    const owner = JSON.parse(readFileSync(join(lockPath, LOCK_OWNER_FILE), 'utf8')) as { pid?: unknown, host?: unknown }
+    const owner = JSON.parse(readFileSync(ownerPath, 'utf8')) as { pid?: unknown, host?: unknown }
     if (typeof owner.pid !== 'number' || owner.host !== hostname() || owner.pid === process.pid) return false
     process.kill(owner.pid, 0)
     return false
@@ -180,9 +180,14 @@ export function createRoomStore (dataDir: string): RoomStore {
           stale: LOCK_STALE_MS,
           onCompromised: (err) => { onLost?.(err) }
         })
-        // Who holds it: a later process can tell a crashed holder (kill -9) from a live one.
-        writePrivateFile(join(lockPath, LOCK_OWNER_FILE), JSON.stringify({ pid: process.pid, host: hostname() }), { durable: false })
-        return release
+        // Who holds it (beside the lock: proper-lockfile removes its directory with rmdir), so
+        // a later process can tell a crashed holder (kill -9) from a live one.
+        const ownerPath = join(dir, LOCK_OWNER_FILE)
+        writePrivateFile(ownerPath, JSON.stringify({ pid: process.pid, host: hostname() }), { durable: false })
+        return async () => {
+          rmSync(ownerPath, { force: true })
+          await release()
+        }
       }
       try {
         return await take()
@@ -190,7 +195,7 @@ export function createRoomStore (dataDir: string): RoomStore {
         if (err?.code !== 'ELOCKED') throw err
         // Without this, a crashed process would keep the room closed until the lock goes
         // stale (LOCK_STALE_MS): take over a lock whose holder on this host is dead.
-        if (!holderIsDead(lockPath)) throw new RoomBusyError(parseRoomId(roomId))
+        if (!holderIsDead(join(dir, LOCK_OWNER_FILE))) throw new RoomBusyError(parseRoomId(roomId))
         rmSync(lockPath, { recursive: true, force: true })
         try {
           return await take()

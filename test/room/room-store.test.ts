@@ -2,6 +2,8 @@ import { describe, it, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { hostname } from 'node:os'
+import { spawnSync } from 'node:child_process'
 import { bytesToHex, randomBytes } from '../../src/crypto/index.js'
 import {
   createRoomStore, parseRoomId, ReplayWindow, InvalidRoomIdError, UnknownRoomError, type RoomRecord
@@ -205,5 +207,43 @@ describe('room/room-store', () => {
       assert.ok(err.message.includes('chmod 600'))
       chmodSync(path, 0o600)
     }
+  })
+})
+
+describe('room/lock', () => {
+  let dir: string
+  let cleanup: () => void
+  beforeEach(() => { ({ dir, cleanup } = tempDir()) })
+  afterEach(() => { cleanup() })
+
+  it('is released and taken again in the same process; a second holder is refused while it is held', async () => {
+    const rooms = createRoomStore(dir)
+    const r = room()
+    rooms.save(r)
+    const release = await rooms.lock(r.roomId)
+    await assert.rejects(rooms.lock(r.roomId), { name: 'RoomBusyError' })
+    await release()
+    assert.ok(!readdirSync(rooms.dir(r.roomId)).some((f) => f.startsWith('open.lock')), 'nothing of the lock is left')
+    const again = await rooms.lock(r.roomId)
+    await again()
+  })
+
+  it('a lock left by a process that died (kill -9) is taken over at once; one held by a live process is not', async () => {
+    const rooms = createRoomStore(dir)
+    const r = room()
+    rooms.save(r)
+    const roomDir = rooms.dir(r.roomId)
+    // What a killed holder leaves: the lock directory and its owner record.
+    const leave = (pid: number): void => {
+      mkdirSync(join(roomDir, 'open.lock'), { recursive: true })
+      writeFileSync(join(roomDir, 'open.lock.owner'), JSON.stringify({ pid, host: hostname() }), { mode: 0o600 })
+    }
+    const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid as number
+    leave(dead)
+    const release = await rooms.lock(r.roomId)
+    await release()
+    // The parent of this test process is alive: its lock stands.
+    leave(process.ppid)
+    await assert.rejects(rooms.lock(r.roomId), { name: 'RoomBusyError' })
   })
 })
