@@ -1,3 +1,7 @@
+/**
+ * The one-process layout: every member of the room in the benchmark's own process (the
+ * protocol's own cost, without the OS scheduling N processes on 2 cores).
+ */
 import type { Socket } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,17 +13,10 @@ import { createChatNode, type ChatNode } from '../src/net/index.js'
 import { acceptInvite, createChatClient, createRoom, issueInvite, type ChatClient, type RoomSession } from '../src/chat/index.js'
 import { loadOrCreateIdentity } from '../src/identity/index.js'
 import { createRoomStore } from '../src/room/index.js'
+import { DeliveryTally, drive, now, type LoadRoom } from './load.js'
+import { body, idOf } from './message.js'
+import { mapPool, until } from './pool.js'
 import { connectToHub, startTcpHub } from './tcp.js'
-
-/** A running room of `n` members under one variant, as the load generator drives it. */
-export interface BenchRoom {
-  n: number
-  /** Member `from` publishes message `id`. */
-  publish(from: number, id: number): Promise<void>
-  /** Called by the variant for each delivery of message `id` to member `to`. */
-  onDeliver: (to: number, id: number) => void
-  stop(): Promise<void>
-}
 
 export type Variant = 'A' | 'B' | 'C' | 'D'
 
@@ -31,72 +28,62 @@ export const VARIANT_NAMES: Record<Variant, string> = {
   D: 'CryptoChat, members linked only through the relay'
 }
 
-/** A chat-sized message body carrying its id. */
-export function body (id: number): string {
-  return `m${id} `.padEnd(96, 'lorem ipsum dolor sit amet ')
-}
+/** How many members start (connect, join) at once. */
+const START_CONCURRENCY = 8
 
-/** The id a message body carries. */
-export function idOf (text: string): number {
-  return Number(/^m(\d+) /.exec(text)?.[1] ?? -1)
-}
-
-async function until (condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`bench setup: timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
+/** A room's members in this process: publish, and a hook each delivery calls. */
+interface Members {
+  publish(from: number, id: number): Promise<void>
+  onDeliver: (id: number) => void
+  stop(): Promise<void>
 }
 
 /** A: what the machine itself can do: a TCP hub that writes every line to every other socket. */
-async function tcpFloor (n: number): Promise<BenchRoom> {
+async function tcpFloor (n: number): Promise<Members> {
   const hub = await startTcpHub()
-  const room: BenchRoom = { n, onDeliver: () => {}, publish: async () => {}, stop: async () => {} }
-  const members: Socket[] = []
-  for (let i = 0; i < n; i++) members.push(await connectToHub(hub.port, (line) => { room.onDeliver(i, idOf(line)) }))
+  const room: Members = { onDeliver: () => {}, publish: async () => {}, stop: async () => {} }
+  const sockets: Socket[] = await mapPool(Array.from({ length: n }), START_CONCURRENCY, async () =>
+    await connectToHub(hub.port, (line) => { room.onDeliver(idOf(line)) }))
   await until(() => hub.members() === n, 5000, 'TCP members')
-  room.publish = async (from, id) => { members[from]?.write(body(id) + '\n') }
+  room.publish = async (from, id) => { sockets[from]?.write(body(id) + '\n') }
   room.stop = async () => {
-    for (const s of members) s.destroy()
+    for (const s of sockets) s.destroy()
     await hub.close()
   }
   return room
 }
 
 /** B: the same libp2p factory and gossipsub settings, members linked as CryptoChat links them, plaintext. */
-async function rawGossipsub (n: number): Promise<BenchRoom> {
+async function rawGossipsub (n: number): Promise<Members> {
   const relay = await createRelay({ privateKey: await generateKeyPair('Ed25519'), config: { listen: ['/ip4/127.0.0.1/tcp/0'] } })
   const relayAddr = multiaddr(relay.multiaddrs()[0] as string)
   const topic = `/cryptochat/1/${'b'.repeat(64)}`
-  const nodes: ChatNode[] = []
-  const room: BenchRoom = { n, onDeliver: () => {}, publish: async () => {}, stop: async () => {} }
+  const room: Members = { onDeliver: () => {}, publish: async () => {}, stop: async () => {} }
   const decoder = new TextDecoder()
-  for (let i = 0; i < n; i++) {
+  const nodes: ChatNode[] = await mapPool(Array.from({ length: n }), START_CONCURRENCY, async () => {
     const node = await createChatNode({ listen: ['/ip4/127.0.0.1/tcp/0'], gossip: { relayPeerIds: new Set([relay.peerId()]) } })
     node.services.pubsub.addEventListener('message', (evt) => {
-      if (evt.detail.topic === topic) room.onDeliver(i, idOf(decoder.decode(evt.detail.data)))
+      if (evt.detail.topic === topic) room.onDeliver(idOf(decoder.decode(evt.detail.data)))
     })
     await node.dial(relayAddr)
     node.services.pubsub.subscribe(topic)
-    nodes.push(node)
-  }
-  // Members link to each other directly, as CryptoChat members on loopback do.
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) await (nodes[i] as ChatNode).dial((nodes[j] as ChatNode).getMultiaddrs())
-  }
+    return node
+  })
+  // Members link to each other directly, as CryptoChat members on loopback do (one dial per pair).
+  const pairs = nodes.flatMap((a, i) => nodes.slice(i + 1).map((b) => [a, b] as const))
+  await mapPool(pairs, START_CONCURRENCY, async ([a, b]) => { await a.dial(b.getMultiaddrs()) })
   await until(() => nodes.every((node) => node.services.pubsub.getSubscribers(topic).length >= n), 30_000, 'gossipsub subscriptions')
   const encoder = new TextEncoder()
   room.publish = async (from, id) => { await nodes[from]?.services.pubsub.publish(topic, encoder.encode(body(id))) }
   room.stop = async () => {
-    for (const node of nodes) await node.stop()
+    await Promise.all(nodes.map(async (node) => { await node.stop() }))
     await relay.stop()
   }
   return room
 }
 
 /** C and D: the real chat library, `relayedOnly` keeping members off direct links. */
-async function cryptochat (n: number, relayedOnly: boolean): Promise<BenchRoom> {
+async function cryptochat (n: number, relayedOnly: boolean): Promise<Members> {
   const relay = await createRelay({ privateKey: await generateKeyPair('Ed25519'), config: { listen: ['/ip4/127.0.0.1/tcp/0'], circuitRelay: { maxReservations: 1024 } } })
   const relayAddr = relay.multiaddrs()[0] as string
   const dirs: string[] = []
@@ -108,35 +95,55 @@ async function cryptochat (n: number, relayedOnly: boolean): Promise<BenchRoom> 
   const first = users[0] as (typeof users)[number]
   const record = createRoom({ name: 'bench', relays: [relayAddr], identity: first.identity, rooms: first.rooms })
   for (const u of users.slice(1)) acceptInvite(issueInvite(record, first.identity).code, record.roomId, u.rooms)
-  const room: BenchRoom = { n, onDeliver: () => {}, publish: async () => {}, stop: async () => {} }
+  const room: Members = { onDeliver: () => {}, publish: async () => {}, stop: async () => {} }
   const clients: ChatClient[] = []
-  const sessions: RoomSession[] = []
-  for (const [i, u] of users.entries()) {
+  const sessions: RoomSession[] = await mapPool(users, START_CONCURRENCY, async (u) => {
     const client = createChatClient({ identity: u.identity, rooms: u.rooms, nick: u.name, ...(relayedOnly ? { listen: ['/p2p-circuit'] } : {}) })
+    clients.push(client)
     await client.start()
     const session = await client.joinRoom(u.rooms.require(record.roomId))
-    session.on('message', (m) => { if (!m.self) room.onDeliver(i, idOf(m.text)) })
-    clients.push(client)
-    sessions.push(session)
-  }
-  const pubsubOf = (c: ChatClient): ChatNode['services']['pubsub'] => c.node.services.pubsub
+    session.on('message', (m) => { if (!m.self) room.onDeliver(idOf(m.text)) })
+    return session
+  })
+  const topic = (sessions[0] as RoomSession).topic
   await until(() => sessions.every((s) => s.members().length === n), 60_000, 'every member to know every other')
-  await until(() => clients.every((c) => pubsubOf(c).getSubscribers((sessions[0] as RoomSession).topic).length >= Math.min(n, 7)), 60_000, 'member links')
+  await until(() => clients.every((c) => c.node.services.pubsub.getSubscribers(topic).length >= Math.min(n, 7)), 60_000, 'member links')
   room.publish = async (from, id) => { await sessions[from]?.send(body(id)) }
   room.stop = async () => {
-    for (const c of clients) await c.stop()
+    await Promise.all(clients.map(async (c) => { await c.stop() }))
     await relay.stop()
     for (const d of dirs) rmSync(d, { recursive: true, force: true })
   }
   return room
 }
 
-/** Start variant `v` with `n` members, all in this process. */
-export async function startVariant (v: Variant, n: number): Promise<BenchRoom> {
+async function startMembers (v: Variant, n: number): Promise<Members> {
   switch (v) {
     case 'A': return await tcpFloor(n)
     case 'B': return await rawGossipsub(n)
     case 'C': return await cryptochat(n, false)
     case 'D': return await cryptochat(n, true)
+  }
+}
+
+/** Start variant `v` with `n` members, all in this process. */
+export async function startOneProcessRoom (v: Variant, n: number): Promise<LoadRoom> {
+  const members = await startMembers(v, n)
+  const cpuUs = async (): Promise<number> => (({ user, system }) => user + system)(process.cpuUsage())
+  return {
+    n,
+    async run (spec) {
+      const tally = new DeliveryTally(spec, n)
+      members.onDeliver = (id) => { tally.delivered(id, now()) }
+      try {
+        return await drive(spec, n, (from, id) => {
+          tally.sent(id, now())
+          members.publish(from, id).catch(() => {})
+        }, tally, cpuUs)
+      } finally {
+        members.onDeliver = () => {}
+      }
+    },
+    stop: async () => { await members.stop() }
   }
 }

@@ -1,0 +1,107 @@
+/**
+ * What a run measures: the full set (`npm run bench`, under 10 minutes on 2 cores) or
+ * the quick set (`--quick`, under 2 minutes, for CI). One table, so the cost of each
+ * choice is in one place.
+ */
+import { freemem } from 'node:os'
+import type { KneePlan } from './knee.js'
+import type { Variant } from './variants.js'
+
+export type Layout = 'one-process' | 'processes'
+
+/** One room to start and measure. */
+export interface RoomPlan {
+  layout: Layout
+  variant: Variant
+  n: number
+  /** Messages in the paced run (at {@link PACED_RATE}); 0: no paced or burst run. */
+  paced: number
+  /** Messages published all at once in the burst run. */
+  burst: number
+  /** Find the knee on this room too. */
+  knee?: KneePlan
+}
+
+export interface BenchPlan {
+  rooms: RoomPlan[]
+  /** Rooms left out, and why (reported, not hidden). */
+  skipped: Array<{ layout: Layout, variant: Variant, n: number, reason: string }>
+  /** Room sizes at which the relay's and a client's RSS are read. */
+  footprintSizes: number[]
+  joinTrials: number
+  crypto: boolean
+}
+
+/** The steady load: messages per second for the whole room. */
+export const PACED_RATE = 20
+/** Warm-up before the recorded runs (not recorded). */
+export const WARMUP = { messages: 20, ratePerSec: 50 }
+/** The room size the ratios, the knee and most targets are read at. */
+export const RATIO_N = 10
+/** Rough RSS of one member process, MB: a layout that would not fit in memory is skipped. */
+const MEMBER_PROCESS_MB = 150
+
+export const ALL_PHASES = ['latency', 'knee', 'footprint', 'crypto'] as const
+export type Phase = typeof ALL_PHASES[number]
+
+export interface PlanOptions {
+  quick: boolean
+  variants: Variant[]
+  layouts: Layout[]
+  phases: Phase[]
+  /** Room sizes to measure instead of the set's own. */
+  sizes?: number[]
+}
+
+const QUICK = {
+  // N = 2 in one process only for the variants that the ratios and targets name.
+  sizes: { 'one-process': [2, 10], processes: [RATIO_N] },
+  nTwoVariants: ['B', 'C'] as Variant[],
+  paced: { 'one-process': 60, processes: 60 },
+  burst: { 'one-process': 50, processes: 30 },
+  kneeLayouts: ['one-process'] as Layout[],
+  knee: { startRate: 20, maxRate: 2560, stepSeconds: 1, bisections: 2 },
+  footprintSizes: [2, 10, 25, 50],
+  joinTrials: 3
+}
+
+const FULL = {
+  sizes: { 'one-process': [2, 10, 50], processes: [2, 10, 50] },
+  nTwoVariants: ['A', 'B', 'C', 'D'] as Variant[],
+  paced: { 'one-process': 200, processes: 150 },
+  burst: { 'one-process': 200, processes: 100 },
+  kneeLayouts: ['one-process', 'processes'] as Layout[],
+  knee: { startRate: 20, maxRate: 2560, stepSeconds: 2, bisections: 3 },
+  footprintSizes: [2, 10, 25, 50],
+  joinTrials: 5
+}
+
+export function makePlan (opts: PlanOptions): BenchPlan {
+  const set = opts.quick ? QUICK : FULL
+  const rooms: RoomPlan[] = []
+  const skipped: BenchPlan['skipped'] = []
+  if (opts.phases.includes('latency') || opts.phases.includes('knee')) {
+    for (const layout of opts.layouts) {
+      for (const n of opts.sizes ?? set.sizes[layout]) {
+        for (const variant of opts.variants) {
+          if (n === 2 && opts.sizes == null && !set.nTwoVariants.includes(variant)) continue
+          if (layout === 'processes' && n * MEMBER_PROCESS_MB > freemem() / 2 ** 20 * 0.8) {
+            skipped.push({ layout, variant, n, reason: `${n} member processes need about ${n * MEMBER_PROCESS_MB} MB; ${Math.round(freemem() / 2 ** 20)} MB free` })
+            continue
+          }
+          const knee = opts.phases.includes('knee') && n === RATIO_N && (variant === 'B' || variant === 'C') && set.kneeLayouts.includes(layout) ? set.knee : undefined
+          const latency = opts.phases.includes('latency')
+          if (!latency && knee == null) continue
+          rooms.push({ layout, variant, n, paced: latency ? set.paced[layout] : 0, burst: latency ? set.burst[layout] : 0, ...(knee != null ? { knee } : {}) })
+        }
+      }
+    }
+  }
+  return {
+    rooms,
+    skipped,
+    footprintSizes: opts.phases.includes('footprint') ? set.footprintSizes : [],
+    joinTrials: set.joinTrials,
+    crypto: opts.phases.includes('crypto')
+  }
+}

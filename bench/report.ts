@@ -1,0 +1,76 @@
+/** The run's report: the JSON document (issue 8's shape plus more) and its markdown tables. */
+import type { Footprint } from './footprint.js'
+import type { KneeRow, Row } from './measure.js'
+import type { BenchPlan, Layout } from './plan.js'
+import { round } from './stats.js'
+import type { Ratios, TargetCheck } from './targets.js'
+
+export interface Report {
+  machine: { cpus: number, cpu_model: string, mem_gb: number, node: string, date: string, loadavg_1m_at_start: number, set: 'quick' | 'full', wall_s: number }
+  layout_note: string
+  ratios_layout: Layout
+  variants: Record<string, string>
+  results: Row[]
+  /** Of `ratios_layout` (the separate-process layout when it ran). */
+  ratios: Ratios
+  ratios_by_layout: Partial<Record<Layout, Ratios>>
+  knee: KneeRow[]
+  join: { [K in keyof Footprint['join']]?: number | null } & { direct_ready_ms: number | null, relayed_ready_ms: number | null }
+  rss_mb: Partial<Omit<Footprint['rss_mb'], 'client_idle' | 'relay_n50'>> & { client_idle: number | null, relay_n50: number | null }
+  crypto_us: Record<string, number>
+  targets: TargetCheck[]
+  skipped: BenchPlan['skipped']
+  chart_svg?: string
+}
+
+const cell = (x: unknown): string => (x == null || (typeof x === 'number' && !Number.isFinite(x)) ? '–' : String(x))
+const table = (head: string[], body: unknown[][]): string =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n')
+
+function resultsTable (rows: Row[]): string {
+  return table(
+    ['variant', 'layout', 'load', 'N', 'p50 ms', 'p95 ms', 'p99 ms', 'deliveries/s', 'CPU µs/delivery', 'delivered', 'knee deliveries/s'],
+    rows.map((r) => [r.variant, r.layout, r.load, r.n, r.p50_ms, r.p95_ms, r.p99_ms, r.deliveries_per_s, r.cpu_us_per_delivery, r.error != null ? `not run: ${r.error}` : r.delivered, r.knee_deliveries_per_s])
+  )
+}
+
+function kneeTable (knees: KneeRow[]): string {
+  return table(
+    ['variant', 'layout', 'N', 'knee deliveries/s', 'steps: msg/s → deliveries/s (p99 ms)'],
+    knees.map((k) => [k.variant, k.layout, k.n, `${k.knee_deliveries_per_s}${k.above_max_rate ? ' (or more)' : ''}`,
+      k.steps.map((s) => `${s.rate_msgs_per_s} → ${s.deliveries_per_s} (${s.p99_ms}${s.held ? '' : ' ✗'})`).join(', ')])
+  )
+}
+
+function memoryTable (rss: Report['rss_mb']): string {
+  const sizes = Object.keys(rss.relay_by_n ?? {}).map(Number).sort((a, b) => a - b)
+  const body = sizes.map((n) => [n, rss.relay_by_n?.[n], rss.client_by_n?.[n]])
+  const g = (x: Report['rss_mb']['relay_growth']): string => (x == null ? '–' : `${x.mb_per_member} MB/member (r² ${x.r2}; per segment ${x.segment_mb_per_member.join(', ')}): ${x.verdict}`)
+  return `${table(['members N', 'relay RSS MB', 'client RSS MB'], body)}\n\nGrowth: relay ${g(rss.relay_growth)}; client ${g(rss.client_growth)}`
+}
+
+export function markdown (r: Report): string {
+  const parts = [
+    `### Latency and throughput (${r.machine.set} set)`,
+    resultsTable(r.results)
+  ]
+  const ratio = (x: Ratios): string => `C/B p50 ${cell(x.c_over_b_p50_n10)}, C/B p99 ${cell(x.c_over_b_p99_n10)}, C/B CPU ${cell(x.c_over_b_cpu_n10)}, D/C p50 ${cell(x.d_over_c_p50_n10)}, D/C p99 ${cell(x.d_over_c_p99_n10)}`
+  parts.push(Object.entries(r.ratios_by_layout).map(([layout, x]) => `Ratios (${layout}, paced, N = 10${layout === r.ratios_layout ? ', the reported ones' : ''}): ${ratio(x)}`).join('  \n'))
+  if (r.knee.length > 0) parts.push(`### Throughput at the knee (${r.knee[0]?.criterion ?? ''})`, kneeTable(r.knee))
+  if (r.join.direct_ready_ms != null) {
+    const j = r.join
+    parts.push('### Join (median of ' + cell(j.trials) + ' joins in-process; one whole process)', table(['member', 'to ready ms', 'to first message ms'], [
+      ['direct (in-process)', j.direct_ready_ms, j.direct_first_message_ms],
+      ['relayed only (in-process)', j.relayed_ready_ms, j.relayed_first_message_ms],
+      ['`cryptochat join --json` process', j.process_ready_ms, j.process_first_message_ms]
+    ]))
+  }
+  if (r.rss_mb.relay_by_n != null) parts.push('### Memory (RSS, idle, as the room grows)', memoryTable(r.rss_mb))
+  parts.push('### Targets (issue 8)', table(['target', 'goal', 'value', 'status'], r.targets.map((t) => [t.target, t.goal, t.value, t.status])))
+  const c = r.crypto_us
+  if (c.seal_us != null) parts.push(`Crypto per message: seal ${round(c.seal_us)} µs, open ${round(c.open_us as number)} µs, sign ${round(c.sign_us as number)} µs, verify ${round(c.verify_us as number)} µs`)
+  for (const s of r.skipped) parts.push(`Not run: ${s.layout} ${s.variant} N=${s.n}: ${s.reason}`)
+  const m = r.machine
+  parts.push(`Machine: ${m.cpus} × ${m.cpu_model}, ${m.mem_gb} GiB, Node ${m.node}, load ${m.loadavg_1m_at_start} at start; ${m.date}; ${m.wall_s} s.`)
+  return parts.join('\n\n')
+}
