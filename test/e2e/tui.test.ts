@@ -122,4 +122,15 @@ describe('terminal UI in tmux (real relay, real peers)', { skip }, () => {
     const left = await bob.waitForLine((l) => l.type === 'member' && l.event === 'leave', 10_000, 'alice\'s departure at bob')
     assert.equal(left.fingerprint, fpAlice)
   })
+
+  test('reopened, a room shows its history (with delivery marks) and what was said while away, caught up from a member', async () => {
+    bob.writeLine('said while alice was away')
+    await bob.waitForLine((l) => l.type === 'status' && l.status === 'sent', 10_000, 'bob\'s message published (to the relay)')
+    ui?.kill()
+    ui = new TmuxSession(`${JSON.stringify(process.execPath)} ${JSON.stringify(CRYPTOCHAT)} join ${team.roomId} --data-dir ${JSON.stringify(aliceDir)}`)
+    const s = ui
+    const screen = await s.waitForScreen((sc) => sc.includes('said while alice was away') && sc.includes('caught up: 1 message'), 20_000, 'the missed message, caught up')
+    assert.match(screen, /history: the last \d+ messages/)
+    assert.match(screen, /hello bob, from the UI ✓✓/, 'our own message from history, marked acknowledged')
+  })
 })
