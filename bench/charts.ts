@@ -35,7 +35,7 @@ const measured = (r: Row): boolean => PERCENTILES.every((p) => Number.isFinite(r
 export function terminalCharts (rows: Row[], color: boolean): string {
   const out: string[] = []
   for (const layout of ['one-process', 'processes'] as Layout[]) {
-    const cases = rows.filter((r) => r.layout === layout && r.load === 'paced' && measured(r))
+    const cases = rows.filter((r) => r.layout === layout && r.load === 'paced' && measured(r)).sort((a, b) => a.n - b.n || a.variant.localeCompare(b.variant))
     if (cases.length === 0) continue
     const series = PERCENTILES.map((p, j) => cases.map((r, i) => [i * GROUP + j, Math.log10(r[p])] as [number, number]))
     const lo = Math.min(...cases.map((r) => r.p50_ms))
@@ -46,11 +46,11 @@ export function terminalCharts (rows: Row[], color: boolean): string {
       mode: 'bar',
       width: (cases.length - 1) * GROUP + 3,
       height: Math.min(16, 2 * ticks.length + 2),
-      title: `${layout} layout, paced load: latency in ms (log scale); bars per variant×N: p50, p95, p99`,
+      title: `${layout} layout, paced load: latency, ms (log scale); per variant:N, bars p50, p95, p99`,
       customYAxisTicks: ticks.map(Math.log10),
       customXAxisTicks: cases.map((_, i) => i * GROUP + 1),
       formatter: (v, { axis }) => {
-        if (axis === 'x') { const r = cases[Math.round((v - 1) / GROUP)]; return r != null ? `${r.variant}${r.n}` : '' }
+        if (axis === 'x') { const r = cases[Math.round((v - 1) / GROUP)]; return r != null ? `${r.variant}:${r.n}` : '' }
         return Number((10 ** v).toPrecision(2))
       },
       ...(color ? { color: ['ansiGreen', 'ansiYellow', 'ansiRed'] as const, legend: { position: 'bottom' as const, series: ['p50', 'p95', 'p99'] } } : {})

@@ -52,6 +52,12 @@ async function main (argv: string[]): Promise<void> {
   let baseId = 0
   for (const [i, room] of plan.rooms.entries()) {
     progress(`room ${i + 1}/${plan.rooms.length}`)
+    // Relayed-only (D) costs more to start than direct (C): where C could not start, D is not tried.
+    const cFailed = room.variant === 'D' && rows.some((r) => r.variant === 'C' && r.layout === room.layout && r.n === room.n && r.error != null)
+    if (cFailed) {
+      plan.skipped.push({ layout: room.layout, variant: 'D', n: room.n, reason: 'C could not start a room this size in this layout, and D (every member link a relay circuit) costs more' })
+      continue
+    }
     const r = await measureRoom(room, baseId)
     baseId += 10_000_000
     rows.push(...r.rows)

@@ -60,7 +60,7 @@ export async function measureRoom (plan: RoomPlan, baseId: number): Promise<{ ro
   progress(`${label}: starting ${plan.n} members…`)
   let room: LoadRoom
   try {
-    room = plan.layout === 'one-process' ? await startOneProcessRoom(plan.variant, plan.n) : await startProcessRoom(plan.variant, plan.n)
+    room = plan.layout === 'one-process' ? await startOneProcessRoom(plan.variant, plan.n, plan.startTimeoutMs) : await startProcessRoom(plan.variant, plan.n, plan.startTimeoutMs)
   } catch (err) {
     return { rows: plan.paced > 0 ? [failed(plan, 'paced', err), failed(plan, 'burst', err)] : [] }
   }

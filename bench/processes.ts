@@ -14,7 +14,7 @@ import { loadOrCreateIdentity } from '../src/identity/index.js'
 import { createRoomStore } from '../src/room/index.js'
 import { DeliveryTally, drive, type LoadRoom } from './load.js'
 import { releaseMember, takeMember, type MemberProcess } from './member-processes.js'
-import { mapPool } from './pool.js'
+import { checkDeadline, mapPool } from './pool.js'
 import { progress } from './progress.js'
 import { startJson } from './spawn.js'
 import type { Variant } from './variants.js'
@@ -22,10 +22,7 @@ import type { WorkerInit } from './worker.js'
 import { startTcpHub, type TcpHub } from './tcp.js'
 
 const RELAY_BIN = fileURLToPath(new URL('../../bin/cryptochat-relay.js', import.meta.url))
-/**
- * Member processes starting at once. Loading Node and libp2p is CPU-bound: on 2 cores a
- * few at a time start the room as fast as all at once, without joins timing out.
- */
+/** Members joining at once (small rooms; chat rooms over 10 join one at a time). */
 const START_CONCURRENCY = 4
 /** How long a member process may take to link up with the room. */
 const LINK_TIMEOUT_MS = 90_000
@@ -53,8 +50,8 @@ async function prepare (v: Variant, n: number, temp: () => string): Promise<{ in
   return { relay: started.child, inits }
 }
 
-/** A room of `n` member processes under variant `v`, driven over IPC. */
-export async function startProcessRoom (v: Variant, n: number): Promise<LoadRoom> {
+/** A room of `n` member processes under variant `v`, driven over IPC; `startTimeoutMs` counts from when every process has loaded its code. */
+export async function startProcessRoom (v: Variant, n: number, startTimeoutMs = 120_000): Promise<LoadRoom> {
   const dirs: string[] = []
   const temp = (): string => { const d = mkdtempSync(join(tmpdir(), 'cc-bench-p-')); dirs.push(d); return d }
   let tally: DeliveryTally | undefined
@@ -75,23 +72,34 @@ export async function startProcessRoom (v: Variant, n: number): Promise<LoadRoom
   }
   let ordered: MemberProcess[] = []
   const label = `processes ${v} N=${n}`
+  let deadline = Infinity
   let started = 0
   try {
-    const addrs = await mapPool(inits, START_CONCURRENCY, async (init) => {
-      const w = takeMember(onMessage)
-      workers.push(w)
+    // Load the variant's code in every process at once (CPU-bound; nothing is timed yet)…
+    const members = inits.map(() => takeMember(onMessage))
+    workers.push(...members)
+    progress(`${label}: loading ${n} member processes…`)
+    await Promise.all(members.map(async (w) => { w.child.send({ t: 'load', variant: v }); await w.next('loaded') }))
+    deadline = Date.now() + startTimeoutMs
+    // …then join: chat members one at a time in rooms over 10 (each join costs O(N) presence
+    // messages to N members, and a hub relay forwarding several such storms at once times out).
+    const concurrency = (v === 'C' || v === 'D') && n > 10 ? 1 : START_CONCURRENCY
+    const addrs = await mapPool(inits, concurrency, async (init, i) => {
+      checkDeadline(deadline, () => `the room did not start within ${startTimeoutMs / 1000} s (after loading): ${started}/${n} members had joined`)
+      const w = members[i] as MemberProcess
       w.child.send({ t: 'init', init })
       const ready = await w.next('ready')
-      if (ready.error != null) throw new Error(`bench: member ${init.index} did not start: ${String(ready.error)}`)
-      progress(`${label}: ${++started}/${n} member processes started…`)
-      return { w, addrs: ready.addrs as string[] }
+      if (ready.error != null) throw new Error(`bench: member ${init.index} did not start (${started}/${n} had): ${String(ready.error)}`)
+      progress(`${label}: ${++started}/${n} members joined…`)
+      return ready.addrs as string[]
     })
-    ordered = addrs.map(({ w }) => w)
-    if (v === 'B') addrs.forEach(({ w }, i) => { w.child.send({ t: 'peers', addrs: addrs.slice(i + 1).map((a) => a.addrs) }) })
+    ordered = members
+    if (v === 'B') members.forEach((w, i) => { w.child.send({ t: 'peers', addrs: addrs.slice(i + 1) }) })
     if (v !== 'A') {
       progress(`${label}: waiting for the members to link…`)
-      const linked = await Promise.all(addrs.map(async ({ w }) => { w.child.send({ t: 'linked?', timeoutMs: LINK_TIMEOUT_MS }); return (await w.next('linked')).ok === true }))
-      if (!linked.every(Boolean)) throw new Error(`bench: ${linked.filter((ok) => !ok).length} of ${n} ${v} member processes did not link within ${LINK_TIMEOUT_MS / 1000} s`)
+      const timeoutMs = Math.min(LINK_TIMEOUT_MS, Math.max(1000, deadline - Date.now()))
+      const linked = await Promise.all(members.map(async (w) => { w.child.send({ t: 'linked?', timeoutMs }); return (await w.next('linked')).ok === true }))
+      if (!linked.every(Boolean)) throw new Error(`bench: ${linked.filter((ok) => !ok).length} of ${n} ${v} member processes did not link within ${Math.round(timeoutMs / 1000)} s`)
     }
   } catch (err) {
     await stop()

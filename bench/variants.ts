@@ -15,7 +15,8 @@ import { loadOrCreateIdentity } from '../src/identity/index.js'
 import { createRoomStore } from '../src/room/index.js'
 import { DeliveryTally, drive, now, type LoadRoom } from './load.js'
 import { body, idOf } from './message.js'
-import { mapPool, until } from './pool.js'
+import { checkDeadline, mapPool, until } from './pool.js'
+import { progress } from './progress.js'
 import { connectToHub, startTcpHub } from './tcp.js'
 
 export type Variant = 'A' | 'B' | 'C' | 'D'
@@ -30,6 +31,13 @@ export const VARIANT_NAMES: Record<Variant, string> = {
 
 /** How many members start (connect, join) at once. */
 const START_CONCURRENCY = 8
+/**
+ * Chat members join two at a time, and one at a time in rooms over 10: every member
+ * answers a join with a presence message to the whole room and links to the newcomer, so
+ * in a large room several joins at once on one event loop (relay included) time out.
+ */
+const joinConcurrency = (n: number): number => (n > 10 ? 1 : 2)
+const JOIN_TIMEOUT_MS = 60_000
 
 /** A room's members in this process: publish, and a hook each delivery calls. */
 interface Members {
@@ -54,36 +62,48 @@ async function tcpFloor (n: number): Promise<Members> {
 }
 
 /** B: the same libp2p factory and gossipsub settings, members linked as CryptoChat links them, plaintext. */
-async function rawGossipsub (n: number): Promise<Members> {
+async function rawGossipsub (n: number, deadline: number): Promise<Members> {
   const relay = await createRelay({ privateKey: await generateKeyPair('Ed25519'), config: { listen: ['/ip4/127.0.0.1/tcp/0'] } })
   const relayAddr = multiaddr(relay.multiaddrs()[0] as string)
   const topic = `/cryptochat/1/${'b'.repeat(64)}`
   const room: Members = { onDeliver: () => {}, publish: async () => {}, stop: async () => {} }
   const decoder = new TextDecoder()
-  const nodes: ChatNode[] = await mapPool(Array.from({ length: n }), START_CONCURRENCY, async () => {
-    const node = await createChatNode({ listen: ['/ip4/127.0.0.1/tcp/0'], gossip: { relayPeerIds: new Set([relay.peerId()]) } })
-    node.services.pubsub.addEventListener('message', (evt) => {
-      if (evt.detail.topic === topic) room.onDeliver(idOf(decoder.decode(evt.detail.data)))
-    })
-    await node.dial(relayAddr)
-    node.services.pubsub.subscribe(topic)
-    return node
-  })
-  // Members link to each other directly, as CryptoChat members on loopback do (one dial per pair).
-  const pairs = nodes.flatMap((a, i) => nodes.slice(i + 1).map((b) => [a, b] as const))
-  await mapPool(pairs, START_CONCURRENCY, async ([a, b]) => { await a.dial(b.getMultiaddrs()) })
-  await until(() => nodes.every((node) => node.services.pubsub.getSubscribers(topic).length >= n), 30_000, 'gossipsub subscriptions')
   const encoder = new TextEncoder()
-  room.publish = async (from, id) => { await nodes[from]?.services.pubsub.publish(topic, encoder.encode(body(id))) }
+  const nodes: ChatNode[] = []
   room.stop = async () => {
-    await Promise.all(nodes.map(async (node) => { await node.stop() }))
+    await Promise.all(nodes.map(async (node) => { try { await node.stop() } catch {} }))
     await relay.stop()
   }
+  try {
+    await mapPool(Array.from({ length: n }), START_CONCURRENCY, async () => {
+      checkDeadline(deadline, () => `the room did not start in time: ${nodes.length}/${n} nodes had started`)
+      const node = await createChatNode({ listen: ['/ip4/127.0.0.1/tcp/0'], gossip: { relayPeerIds: new Set([relay.peerId()]) } })
+      nodes.push(node)
+      node.services.pubsub.addEventListener('message', (evt) => {
+        if (evt.detail.topic === topic) room.onDeliver(idOf(decoder.decode(evt.detail.data)))
+      })
+      await node.dial(relayAddr)
+      node.services.pubsub.subscribe(topic)
+    })
+    // Members link to each other directly, as CryptoChat members on loopback do (one dial per pair).
+    const pairs = nodes.flatMap((a, i) => nodes.slice(i + 1).map((b) => [a, b] as const))
+    let linked = 0
+    await mapPool(pairs, START_CONCURRENCY, async ([a, b]) => {
+      checkDeadline(deadline, () => `the room did not start in time: ${linked}/${pairs.length} member pairs had linked`)
+      await a.dial(b.getMultiaddrs())
+      if (++linked % 50 === 0) progress(`one-process B N=${n}: ${linked}/${pairs.length} member pairs linked…`)
+    })
+    await until(() => nodes.every((node) => node.services.pubsub.getSubscribers(topic).length >= n), Math.max(1000, deadline - Date.now()), 'gossipsub subscriptions')
+  } catch (err) {
+    await room.stop()
+    throw err
+  }
+  room.publish = async (from, id) => { await nodes[from]?.services.pubsub.publish(topic, encoder.encode(body(id))) }
   return room
 }
 
 /** C and D: the real chat library, `relayedOnly` keeping members off direct links. */
-async function cryptochat (n: number, relayedOnly: boolean): Promise<Members> {
+async function cryptochat (n: number, relayedOnly: boolean, deadline: number): Promise<Members> {
   const relay = await createRelay({ privateKey: await generateKeyPair('Ed25519'), config: { listen: ['/ip4/127.0.0.1/tcp/0'], circuitRelay: { maxReservations: 1024 } } })
   const relayAddr = relay.multiaddrs()[0] as string
   const dirs: string[] = []
@@ -97,38 +117,48 @@ async function cryptochat (n: number, relayedOnly: boolean): Promise<Members> {
   for (const u of users.slice(1)) acceptInvite(issueInvite(record, first.identity).code, record.roomId, u.rooms)
   const room: Members = { onDeliver: () => {}, publish: async () => {}, stop: async () => {} }
   const clients: ChatClient[] = []
-  const sessions: RoomSession[] = await mapPool(users, START_CONCURRENCY, async (u) => {
-    const client = createChatClient({ identity: u.identity, rooms: u.rooms, nick: u.name, ...(relayedOnly ? { listen: ['/p2p-circuit'] } : {}) })
-    clients.push(client)
-    await client.start()
-    const session = await client.joinRoom(u.rooms.require(record.roomId))
-    session.on('message', (m) => { if (!m.self) room.onDeliver(idOf(m.text)) })
-    return session
-  })
-  const topic = (sessions[0] as RoomSession).topic
-  await until(() => sessions.every((s) => s.members().length === n), 60_000, 'every member to know every other')
-  await until(() => clients.every((c) => c.node.services.pubsub.getSubscribers(topic).length >= Math.min(n, 7)), 60_000, 'member links')
-  room.publish = async (from, id) => { await sessions[from]?.send(body(id)) }
   room.stop = async () => {
-    await Promise.all(clients.map(async (c) => { await c.stop() }))
+    await Promise.all(clients.map(async (c) => { await c.stop().catch(() => {}) }))
     await relay.stop()
     for (const d of dirs) rmSync(d, { recursive: true, force: true })
   }
+  const label = `one-process ${relayedOnly ? 'D' : 'C'} N=${n}`
+  const sessions: RoomSession[] = []
+  try {
+    await mapPool(users, joinConcurrency(n), async (u) => {
+      checkDeadline(deadline, () => `the room did not start in time: ${sessions.length}/${n} members had joined`)
+      const client = createChatClient({ identity: u.identity, rooms: u.rooms, nick: u.name, joinTimeoutMs: JOIN_TIMEOUT_MS, ...(relayedOnly ? { listen: ['/p2p-circuit'] } : {}) })
+      clients.push(client)
+      await client.start()
+      const session = await client.joinRoom(u.rooms.require(record.roomId))
+      session.on('message', (m) => { if (!m.self) room.onDeliver(idOf(m.text)) })
+      sessions.push(session)
+      progress(`${label}: ${sessions.length}/${n} members joined…`)
+    })
+    const topic = (sessions[0] as RoomSession).topic
+    const left = (): number => Math.max(1000, deadline - Date.now())
+    await until(() => sessions.every((s) => s.members().length === n), left(), 'every member to know every other')
+    await until(() => clients.every((c) => c.node.services.pubsub.getSubscribers(topic).length >= Math.min(n, 7)), left(), 'member links')
+  } catch (err) {
+    await room.stop()
+    throw err
+  }
+  room.publish = async (from, id) => { await sessions[from]?.send(body(id)) }
   return room
 }
 
-async function startMembers (v: Variant, n: number): Promise<Members> {
+async function startMembers (v: Variant, n: number, deadline: number): Promise<Members> {
   switch (v) {
     case 'A': return await tcpFloor(n)
-    case 'B': return await rawGossipsub(n)
-    case 'C': return await cryptochat(n, false)
-    case 'D': return await cryptochat(n, true)
+    case 'B': return await rawGossipsub(n, deadline)
+    case 'C': return await cryptochat(n, false, deadline)
+    case 'D': return await cryptochat(n, true, deadline)
   }
 }
 
-/** Start variant `v` with `n` members, all in this process. */
-export async function startOneProcessRoom (v: Variant, n: number): Promise<LoadRoom> {
-  const members = await startMembers(v, n)
+/** Start variant `v` with `n` members, all in this process; give up (stopping them) after `startTimeoutMs`. */
+export async function startOneProcessRoom (v: Variant, n: number, startTimeoutMs = 120_000): Promise<LoadRoom> {
+  const members = await startMembers(v, n, Date.now() + startTimeoutMs)
   const cpuUs = async (): Promise<number> => (({ user, system }) => user + system)(process.cpuUsage())
   return {
     n,

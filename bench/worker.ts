@@ -38,6 +38,13 @@ function reset (): void {
   stop = async () => {}
 }
 
+/** Load a variant's modules ahead of its setup (so that timed joins do not include it). */
+async function load (variant: WorkerInit['variant']): Promise<void> {
+  if (variant === 'A') await import('./tcp.js')
+  else if (variant === 'B') await Promise.all([import('@multiformats/multiaddr'), import('../src/net/index.js')])
+  else await Promise.all([import('../src/chat/index.js'), import('../src/identity/index.js'), import('../src/room/index.js')])
+}
+
 async function floorMember (init: WorkerInit): Promise<string[]> {
   const { connectToHub } = await import('./tcp.js')
   const s = await connectToHub(init.hubPort as number, (line) => { deliver(idOf(line)) })
@@ -106,6 +113,7 @@ process.on('message', (msg: any) => {
           send({ t: 'ready', error: String(err?.message ?? err) })
         }
         break
+      case 'load': await load(msg.variant); send({ t: 'loaded' }); break
       case 'linked?': {
         const deadline = Date.now() + (typeof msg.timeoutMs === 'number' ? msg.timeoutMs : 60_000)
         while (!linked() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25))
