@@ -11,13 +11,14 @@
  *   client process still links to each of them, as a real client does, but this process
  *   need not hold the room's full mesh of N² connections on one event loop.
  */
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { acceptInvite, createChatClient, createRoom, issueInvite, type ChatClient, type RoomSession } from '../src/chat/index.js'
-import { loadOrCreateIdentity } from '../src/identity/index.js'
-import { createRoomStore, type RoomRecord } from '../src/room/index.js'
+import { loadOrCreateIdentity, type Identity } from '../src/identity/index.js'
+import { createRoomStore, type RoomRecord, type RoomStore } from '../src/room/index.js'
 import { mapPool } from './pool.js'
 import { progress } from './progress.js'
 import { rssMb, spawnJson, startJson, stopChild, type JsonProcess } from './spawn.js'
@@ -90,27 +91,71 @@ async function settledRss (pids: number[]): Promise<{ rss: number[], ms: number 
   }
 }
 
-export async function footprint (sizes: number[], trials = 3): Promise<Footprint> {
-  const dirs: string[] = []
-  const temp = (): string => { const d = mkdtempSync(join(tmpdir(), 'cc-bench-fp-')); dirs.push(d); return d }
-  const relay = await startJson([join(BIN, 'cryptochat-relay.js'), 'start', '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', temp()], (l) => l.type === 'listening')
-  const ownerDir = temp()
-  const owner = { identity: loadOrCreateIdentity(ownerDir).identity, rooms: createRoomStore(ownerDir) }
-  const room: RoomRecord = createRoom({ name: 'fp', relays: [relay.line.multiaddrs[0] as string], identity: owner.identity, rooms: owner.rooms })
-  const clients: ChatClient[] = []
-  const startMember = async (rooms: ReturnType<typeof createRoomStore>, identity: typeof owner.identity, listen?: string[], linkMembers = true): Promise<RoomSession> => {
-    const client = createChatClient({ identity, rooms, nick: `m${clients.length}`, linkMembers, joinTimeoutMs: JOIN_TIMEOUT_MS, ...(listen != null ? { listen } : {}) })
-    clients.push(client)
-    await client.start()
-    return await client.joinRoom(rooms.require(room.roomId))
+/** What the client process has said so far: members heard of, links up. */
+function heardBy (proc: JsonProcess): { members: number, links: number } {
+  const members = new Set<string>()
+  const up = new Map<string, boolean>()
+  for (const { line } of proc.lines) {
+    if (line.type === 'member' && line.self !== true && (line.event === 'join' || line.event === 'present')) members.add(line.fingerprint)
+    if (line.type === 'peer') up.set(line.peerId, line.up === true)
   }
-  /** A new member (accepting an invite first); ms to ready and to the first message from another member. */
-  const joinTimed = async (listen?: string[]): Promise<{ ready: number, first: number }> => {
-    const d = temp()
+  return { members: members.size, links: [...up.values()].filter(Boolean).length }
+}
+
+/** The room being measured: a relay process, in-process members, and a member talking on demand. */
+class FootprintRoom {
+  readonly clients: ChatClient[] = []
+  private readonly dirs: string[] = []
+  private talking: ReturnType<typeof setInterval> | undefined
+  private constructor (readonly relay: ChildProcess, readonly record: RoomRecord, private readonly owner: { identity: Identity, rooms: RoomStore }, private ownerSession?: RoomSession) {}
+
+  static async start (): Promise<FootprintRoom> {
+    const dirs: string[] = []
+    const temp = (): string => { const d = mkdtempSync(join(tmpdir(), 'cc-bench-fp-')); dirs.push(d); return d }
+    const relay = await startJson([join(BIN, 'cryptochat-relay.js'), 'start', '--json', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', temp()], (l) => l.type === 'listening')
+    const ownerDir = temp()
+    const owner = { identity: loadOrCreateIdentity(ownerDir).identity, rooms: createRoomStore(ownerDir) }
+    const record = createRoom({ name: 'fp', relays: [relay.line.multiaddrs[0] as string], identity: owner.identity, rooms: owner.rooms })
+    const room = new FootprintRoom(relay.child, record, owner)
+    room.dirs.push(...dirs)
+    try {
+      room.ownerSession = await room.startClient(owner.identity, owner.rooms, {})
+    } catch (err) {
+      await room.stop()
+      throw err
+    }
+    return room
+  }
+
+  temp (): string {
+    const d = mkdtempSync(join(tmpdir(), 'cc-bench-fp-'))
+    this.dirs.push(d)
+    return d
+  }
+
+  invite (): string {
+    return issueInvite(this.record, this.owner.identity).code
+  }
+
+  private async startClient (identity: Identity, rooms: RoomStore, opts: { listen?: string[], linkMembers?: boolean }): Promise<RoomSession> {
+    const client = createChatClient({ identity, rooms, nick: `m${this.clients.length}`, joinTimeoutMs: JOIN_TIMEOUT_MS, ...opts })
+    this.clients.push(client)
+    await client.start()
+    return await client.joinRoom(rooms.require(this.record.roomId))
+  }
+
+  /** A new in-process member, invited and joined. */
+  async addMember (opts: { listen?: string[], linkMembers?: boolean } = {}): Promise<RoomSession> {
+    const d = this.temp()
     const rooms = createRoomStore(d)
-    acceptInvite(issueInvite(room, owner.identity).code, room.roomId, rooms)
+    acceptInvite(this.invite(), this.record.roomId, rooms)
+    return await this.startClient(loadOrCreateIdentity(d).identity, rooms, opts)
+  }
+
+  /** A new member, timed: ms to ready and to the first message from another member. */
+  async joinTimed (listen?: string[]): Promise<{ ready: number, first: number }> {
     const t0 = performance.now()
-    const session = await startMember(rooms, loadOrCreateIdentity(d).identity, listen)
+    const session = await this.addMember(listen != null ? { listen } : {})
     const ready = performance.now() - t0
     const heard = await Promise.race([
       new Promise<boolean>((resolve) => { session.on('message', (m) => { if (!m.self) resolve(true) }) }),
@@ -118,79 +163,93 @@ export async function footprint (sizes: number[], trials = 3): Promise<Footprint
     ])
     return { ready, first: heard ? performance.now() - t0 : NaN }
   }
-  let proc: JsonProcess | undefined
-  let talking: ReturnType<typeof setInterval> | undefined
-  try {
-    const ownerSession = await startMember(owner.rooms, owner.identity)
+
+  /** The owner sends at the paced load's rate, or falls silent. */
+  talk (on: boolean): void {
+    clearInterval(this.talking)
+    this.talking = undefined
     let seq = 0
-    const startTalking = (): void => { talking = setInterval(() => { ownerSession.send(`talk ${seq++}`).catch(() => {}) }, TALK_INTERVAL_MS) }
-    const stopTalking = (): void => { clearInterval(talking); talking = undefined }
-    startTalking()
-    progress('footprint: a `cryptochat join --json` process joins…')
-    proc = spawnJson([join(BIN, 'cryptochat.js'), 'join', room.roomId, '--invite', issueInvite(room, owner.identity).code, '--json', '--data-dir', temp()])
-    const procReady = await proc.waitFor((l) => l.type === 'ready')
-    const procFirst = await proc.waitFor((l) => l.type === 'message' && l.self !== true, 10_000).catch(() => ({ ms: NaN }))
-    const pids = [relay.child.pid as number, proc.child.pid as number]
-    const seenByProcess = (): number => new Set((proc as JsonProcess).lines.filter((e) => e.line.type === 'member' && e.line.self !== true && (e.line.event === 'join' || e.line.event === 'present')).map((e) => e.line.fingerprint)).size
-    const linksOfProcess = (): number => {
-      const up = new Map<string, boolean>()
-      for (const e of (proc as JsonProcess).lines) if (e.line.type === 'peer') up.set(e.line.peerId, e.line.up === true)
-      return [...up.values()].filter(Boolean).length
-    }
-    const relayByN: Record<string, number> = {}
-    const clientByN: Record<string, number> = {}
-    const settleByN: Record<string, number> = {}
-    const heardByN: Record<string, { members: number, links: number }> = {}
-    // Members so far: the in-process clients (the owner first) and the client process.
-    const members = (): number => clients.length + 1
-    const checkpoint = async (n: number): Promise<void> => {
+    if (on) this.talking = setInterval(() => { this.ownerSession?.send(`talk ${seq++}`).catch(() => {}) }, TALK_INTERVAL_MS)
+  }
+
+  async stop (): Promise<void> {
+    this.talk(false)
+    await Promise.all(this.clients.map(async (c) => { await c.stop().catch(() => {}) }))
+    await stopChild(this.relay)
+    for (const d of this.dirs) rmSync(d, { recursive: true, force: true })
+  }
+}
+
+/** Memory at each room size: grow the room to `n`, wait for the client to hear of and link to everyone, read RSS. */
+class MemoryByN {
+  readonly relay: Record<string, number> = {}
+  readonly client: Record<string, number> = {}
+  readonly settleMs: Record<string, number> = {}
+  readonly heard: Record<string, { members: number, links: number }> = {}
+  error: string | undefined
+
+  constructor (private readonly room: FootprintRoom, private readonly proc: JsonProcess) {}
+
+  /** Members so far: the in-process clients (the owner first) and the client process. */
+  members (): number {
+    return this.room.clients.length + 1
+  }
+
+  async at (n: number): Promise<void> {
+    if (this.error != null || n < this.members()) return
+    try {
       progress(`footprint: room of ${n} members (relay and client RSS)…`)
-      const before = members()
-      await mapPool(Array.from({ length: n - before }), JOIN_CONCURRENCY, async () => {
-        progress(`footprint: room of ${n} members: ${members()}/${n} joined…`)
-        const d = temp()
-        const rooms = createRoomStore(d)
-        acceptInvite(issueInvite(room, owner.identity).code, room.roomId, rooms)
-        await startMember(rooms, loadOrCreateIdentity(d).identity, undefined, false)
+      await mapPool(Array.from({ length: n - this.members() }), JOIN_CONCURRENCY, async () => {
+        progress(`footprint: room of ${n} members: ${this.members()}/${n} joined…`)
+        await this.room.addMember({ linkMembers: false })
       })
       const t0 = performance.now()
       let links = -1
       let linksSince = t0
       for (;;) {
         const now = performance.now()
-        if (linksOfProcess() !== links) { links = linksOfProcess(); linksSince = now }
-        const heard = seenByProcess() >= n - 1
-        if ((heard && (links >= n - 1 || now - linksSince > LINKS_QUIET_MS)) || now - t0 > HEARD_TIMEOUT_MS) break
+        const heard = heardBy(this.proc)
+        if (heard.links !== links) { links = heard.links; linksSince = now }
+        if ((heard.members >= n - 1 && (links >= n - 1 || now - linksSince > LINKS_QUIET_MS)) || now - t0 > HEARD_TIMEOUT_MS) break
         await sleep(50)
       }
-      const { rss, ms } = await settledRss(pids)
-      relayByN[n] = rss[0] as number
-      clientByN[n] = rss[1] as number
-      settleByN[n] = Math.round(performance.now() - t0) + ms
-      heardByN[n] = { members: seenByProcess(), links: linksOfProcess() }
+      const { rss, ms } = await settledRss([this.room.relay.pid as number, this.proc.child.pid as number])
+      this.relay[n] = rss[0] as number
+      this.client[n] = rss[1] as number
+      this.settleMs[n] = Math.round(performance.now() - t0) + ms
+      this.heard[n] = heardBy(this.proc)
+    } catch (err: any) {
+      this.error = `room of ${n}: ${String(err?.message ?? err)}`
     }
+  }
+}
+
+export async function footprint (sizes: number[], trials = 3): Promise<Footprint> {
+  const room = await FootprintRoom.start()
+  let proc: JsonProcess | undefined
+  try {
+    room.talk(true)
+    progress('footprint: a `cryptochat join --json` process joins…')
+    proc = spawnJson([join(BIN, 'cryptochat.js'), 'join', room.record.roomId, '--invite', room.invite(), '--json', '--data-dir', room.temp()])
+    const procReady = await proc.waitFor((l) => l.type === 'ready')
+    const procFirst = await proc.waitFor((l) => l.type === 'message' && l.self !== true, 10_000).catch(() => ({ ms: NaN }))
+    room.talk(false)
+    const memory = new MemoryByN(room, proc)
     const ascending = [...new Set(sizes)].sort((a, b) => a - b)
-    // The smallest room (2: the owner and the client process) is measured idle, before
-    // the timed joins add members.
-    stopTalking()
-    let memoryError: string | undefined
-    const grow = async (n: number): Promise<void> => {
-      if (memoryError != null || n < members()) return
-      await checkpoint(n).catch((err) => { memoryError = `room of ${n}: ${String(err?.message ?? err)}` })
-    }
-    if (ascending[0] === members()) await grow(ascending.shift() as number)
+    // The smallest room (2: the owner and the client process) is measured idle, before the timed joins add members.
+    if (ascending[0] === memory.members()) await memory.at(ascending.shift() as number)
     progress(`footprint: timing ${trials} direct and ${trials} relayed joins…`)
-    startTalking()
+    room.talk(true)
     const direct: Array<{ ready: number, first: number }> = []
     const relayed: Array<{ ready: number, first: number }> = []
     for (let i = 0; i < trials; i++) {
-      direct.push(await joinTimed())
-      relayed.push(await joinTimed(['/p2p-circuit']))
+      direct.push(await room.joinTimed())
+      relayed.push(await room.joinTimed(['/p2p-circuit']))
     }
-    stopTalking()
-    for (const n of ascending) await grow(n)
-    const relayGrowth = growth(relayByN)
-    const clientGrowth = growth(clientByN)
+    room.talk(false)
+    for (const n of ascending) await memory.at(n)
+    const relayGrowth = growth(memory.relay)
+    const clientGrowth = growth(memory.client)
     const med = (xs: number[]): number => Math.round(median(xs))
     return {
       join: {
@@ -204,25 +263,22 @@ export async function footprint (sizes: number[], trials = 3): Promise<Footprint
       },
       rss_mb: {
         // Idle: the smallest room measured, nothing being sent.
-        client_idle: clientByN[Math.min(...Object.keys(clientByN).map(Number))] ?? NaN,
-        relay_n50: relayByN[50] ?? null,
-        relay_by_n: relayByN,
-        client_by_n: clientByN,
+        client_idle: memory.client[Math.min(...Object.keys(memory.client).map(Number))] ?? NaN,
+        relay_n50: memory.relay[50] ?? null,
+        relay_by_n: memory.relay,
+        client_by_n: memory.client,
         relay_mb_per_member: round(relayGrowth.mb_per_member, 3),
         client_mb_per_member: round(clientGrowth.mb_per_member, 3),
         relay_growth: relayGrowth,
         client_growth: clientGrowth,
-        settle_ms_by_n: settleByN,
-        client_heard_by_n: heardByN,
-        ...(memoryError != null ? { error: memoryError } : {})
+        settle_ms_by_n: memory.settleMs,
+        client_heard_by_n: memory.heard,
+        ...(memory.error != null ? { error: memory.error } : {})
       }
     }
   } finally {
     progress('footprint: stopping the room…')
-    if (talking != null) clearInterval(talking)
     if (proc != null) await stopChild(proc.child)
-    await Promise.all(clients.map(async (c) => { await c.stop().catch(() => {}) }))
-    await stopChild(relay.child)
-    for (const d of dirs) rmSync(d, { recursive: true, force: true })
+    await room.stop()
   }
 }

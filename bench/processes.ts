@@ -50,7 +50,7 @@ async function prepare (v: Variant, n: number, temp: () => string): Promise<{ in
   return { relay: started.child, inits }
 }
 
-/** A room of `n` member processes under variant `v`, driven over IPC; `startTimeoutMs` counts from when every process has loaded its code. */
+/** A room of `n` member processes under variant `v`, driven over IPC; given up (and stopped) if not started within `startTimeoutMs`. */
 export async function startProcessRoom (v: Variant, n: number, startTimeoutMs = 120_000): Promise<LoadRoom> {
   const dirs: string[] = []
   const temp = (): string => { const d = mkdtempSync(join(tmpdir(), 'cc-bench-p-')); dirs.push(d); return d }
@@ -72,20 +72,27 @@ export async function startProcessRoom (v: Variant, n: number, startTimeoutMs = 
   }
   let ordered: MemberProcess[] = []
   const label = `processes ${v} N=${n}`
-  let deadline = Infinity
+  const deadline = Date.now() + startTimeoutMs
   let started = 0
   try {
     // Load the variant's code in every process at once (CPU-bound; nothing is timed yet)…
     const members = inits.map(() => takeMember(onMessage))
     workers.push(...members)
     progress(`${label}: loading ${n} member processes…`)
-    await Promise.all(members.map(async (w) => { w.child.send({ t: 'load', variant: v }); await w.next('loaded') }))
-    deadline = Date.now() + startTimeoutMs
+    let loaded = 0
+    const t0 = Date.now()
+    await Promise.all(members.map(async (w) => {
+      w.child.send({ t: 'load', variant: v })
+      await Promise.race([w.next('loaded'), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))])
+      checkDeadline(deadline, () => `the room did not start within ${startTimeoutMs / 1000} s: ${loaded}/${n} member processes had loaded their code`)
+      loaded++
+    }))
+    const loadSeconds = Math.round((Date.now() - t0) / 1000)
     // …then join: chat members one at a time in rooms over 10 (each join costs O(N) presence
     // messages to N members, and a hub relay forwarding several such storms at once times out).
     const concurrency = (v === 'C' || v === 'D') && n > 10 ? 1 : START_CONCURRENCY
     const addrs = await mapPool(inits, concurrency, async (init, i) => {
-      checkDeadline(deadline, () => `the room did not start within ${startTimeoutMs / 1000} s (after loading): ${started}/${n} members had joined`)
+      checkDeadline(deadline, () => `the room did not start within ${startTimeoutMs / 1000} s: ${started}/${n} members had joined`)
       const w = members[i] as MemberProcess
       w.child.send({ t: 'init', init })
       const ready = await w.next('ready')
@@ -99,7 +106,7 @@ export async function startProcessRoom (v: Variant, n: number, startTimeoutMs = 
       progress(`${label}: waiting for the members to link…`)
       const timeoutMs = Math.min(LINK_TIMEOUT_MS, Math.max(1000, deadline - Date.now()))
       const linked = await Promise.all(members.map(async (w) => { w.child.send({ t: 'linked?', timeoutMs }); return (await w.next('linked')).ok === true }))
-      if (!linked.every(Boolean)) throw new Error(`bench: ${linked.filter((ok) => !ok).length} of ${n} ${v} member processes did not link within ${Math.round(timeoutMs / 1000)} s`)
+      if (!linked.every(Boolean)) throw new Error(`bench: the room did not start within ${startTimeoutMs / 1000} s: ${linked.filter(Boolean).length}/${n} members had linked to the room (loading the code took ${loadSeconds} s)`)
     }
   } catch (err) {
     await stop()
