@@ -70,9 +70,8 @@ const QUICK = {
   paced: { 'one-process': 40, processes: 40 },
   pacedLarge: 40,
   burst: { 'one-process': 50, processes: 30 },
-  kneeLayouts: ['one-process'] as Layout[],
   // Doubling only: the knee to within a factor of 2.
-  knee: { startRate: 40, maxRate: 2560, stepSeconds: 1, bisections: 0 },
+  knee: { 'one-process': { startRate: 40, maxRate: 2560, stepSeconds: 1, bisections: 0 } } as Partial<Record<Layout, KneePlan>>,
   // 25 and 50 are the full set's: a room grows one join at a time, and each join costs
   // O(N) messages delivered to N members.
   footprintSizes: [2, 10, 16],
@@ -87,8 +86,11 @@ const FULL = {
   // fewer messages, or its backlog alone would take most of a minute to drain.
   pacedLarge: 60,
   burst: { 'one-process': 200, processes: 100 },
-  kneeLayouts: ['one-process', 'processes'] as Layout[],
-  knee: { startRate: 20, maxRate: 2560, stepSeconds: 2, bisections: 3 },
+  knee: {
+    'one-process': { startRate: 20, maxRate: 2560, stepSeconds: 2, bisections: 2 },
+    // Shorter steps: the separate-process rooms' knees are lower and the time budget tight.
+    processes: { startRate: 20, maxRate: 2560, stepSeconds: 1, bisections: 1 }
+  } as Partial<Record<Layout, KneePlan>>,
   footprintSizes: [2, 10, 25, 50],
   joinTrials: 5
 }
@@ -106,7 +108,7 @@ export function makePlan (opts: PlanOptions): BenchPlan {
             skipped.push({ layout, variant, n, reason: `${n} member processes need about ${n * MEMBER_PROCESS_MB} MB; ${Math.round(freemem() / 2 ** 20)} MB free` })
             continue
           }
-          const knee = opts.phases.includes('knee') && n === RATIO_N && (variant === 'B' || variant === 'C') && set.kneeLayouts.includes(layout) ? set.knee : undefined
+          const knee = opts.phases.includes('knee') && n === RATIO_N && (variant === 'B' || variant === 'C') ? set.knee[layout] : undefined
           const latency = opts.phases.includes('latency')
           if (!latency && knee == null) continue
           const paced = n > RATIO_N ? set.pacedLarge : set.paced[layout]
