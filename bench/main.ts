@@ -13,7 +13,7 @@ import { latencySvg, terminalCharts } from './charts.js'
 import { cryptoMicro } from './crypto.js'
 import { footprint, type Footprint } from './footprint.js'
 import { measureRoom, type KneeRow, type Row } from './measure.js'
-import { closeMembers } from './member-processes.js'
+import { closeMembers, memberUncaught } from './member-processes.js'
 import { ALL_PHASES, makePlan, RATIO_N, type Layout, type Phase } from './plan.js'
 import { elapsedSeconds, progress } from './progress.js'
 import { markdown, type Report } from './report.js'
@@ -23,6 +23,19 @@ import { VARIANT_NAMES, type Variant } from './variants.js'
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results')
 const LAYOUTS: Layout[] = ['one-process', 'processes']
+
+/**
+ * Errors thrown where nothing awaited them (a library timer firing after its client
+ * stopped, say). They are bugs, not timings: recorded, printed, put in the JSON, and the
+ * run goes on so that its figures are not lost; the exit code is then 1.
+ */
+const uncaught: string[] = []
+const recordUncaught = (err: any): void => {
+  uncaught.push(String(err?.stack ?? err))
+  process.stderr.write(`\nbench: uncaught error (recorded; the run goes on): ${String(err?.message ?? err)}\n`)
+}
+process.on('uncaughtException', recordUncaught)
+process.on('unhandledRejection', recordUncaught)
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter((s) => s !== '')
 
@@ -115,12 +128,16 @@ async function main (argv: string[]): Promise<void> {
     }
     progress('')
   }
+  uncaught.push(...memberUncaught)
+  if (uncaught.length > 0) report.uncaught_errors = uncaught
   report.machine.wall_s = round(elapsedSeconds(), 0)
   writeFileSync(out, JSON.stringify(report, null, 2) + '\n')
   process.stdout.write(`${markdown(report)}\n\n`)
   if (rows.length > 0) process.stdout.write(`${terminalCharts(rows, process.stdout.isTTY)}\n\n`)
   process.stdout.write(`JSON: ${out}${report.chart_svg != null ? `\nSVG: ${report.chart_svg}` : ''}\n`)
+  if (uncaught.length > 0) process.stderr.write(`bench: ${uncaught.length} uncaught error(s) during the run (in the JSON as uncaught_errors); exit code 1\n`)
 }
 
 await main(process.argv.slice(2))
-process.exit(0)
+// Timings never fail the run; only errors do.
+process.exit(uncaught.length > 0 ? 1 : 0)

@@ -33,6 +33,7 @@ function forkMember (): MemberProcess {
     })
   }
   child.on('message', (msg: any) => {
+    if (msg?.t === 'uncaught') { memberUncaught.push(`member process ${child.pid ?? '?'}: ${String(msg.message)}`); return }
     const waiter = waiting.get(msg?.t)?.shift()
     if (waiter != null) waiter.resolve(msg)
     else member.onMessage(msg)
@@ -46,6 +47,9 @@ function forkMember (): MemberProcess {
 }
 
 const idle: MemberProcess[] = []
+
+/** Errors nothing awaited in member processes (reported by them, with their stacks). */
+export const memberUncaught: string[] = []
 
 /** A member process for a new room: an idle one, or a new one. */
 export function takeMember (onMessage: (msg: any) => void): MemberProcess {

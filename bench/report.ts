@@ -21,6 +21,8 @@ export interface Report {
   targets: TargetCheck[]
   skipped: BenchPlan['skipped']
   chart_svg?: string
+  /** Errors nothing awaited (bugs), with their stacks; the run exits 1 when there are any. */
+  uncaught_errors?: string[]
 }
 
 const cell = (x: unknown): string => (x == null || (typeof x === 'number' && !Number.isFinite(x)) ? '–' : String(x))
@@ -70,6 +72,7 @@ export function markdown (r: Report): string {
   const c = r.crypto_us
   if (c.seal_us != null) parts.push(`Crypto per message: seal ${round(c.seal_us)} µs, open ${round(c.open_us as number)} µs, sign ${round(c.sign_us as number)} µs, verify ${round(c.verify_us as number)} µs`)
   for (const s of r.skipped) parts.push(`Not run: ${s.layout} ${s.variant} N=${s.n}: ${s.reason}`)
+  for (const e of r.uncaught_errors ?? []) parts.push(`Uncaught error during the run: ${e.split('\n').slice(0, 3).join(' ')}`)
   const m = r.machine
   parts.push(`Machine: ${m.cpus} × ${m.cpu_model}, ${m.mem_gb} GiB, Node ${m.node}, load ${m.loadavg_1m_at_start} at start; ${m.date}; ${m.wall_s} s.`)
   return parts.join('\n\n')

@@ -102,6 +102,11 @@ async function setup (init: WorkerInit): Promise<string[]> {
 
 // The benchmark is gone (finished or crashed): so is its member.
 process.on('disconnect', () => { process.exit(0) })
+// An error nothing awaited (a library timer after its client stopped): the parent records
+// it; the member stays up rather than take its room down with it.
+const reportUncaught = (err: any): void => { send({ t: 'uncaught', message: String(err?.stack ?? err) }) }
+process.on('uncaughtException', reportUncaught)
+process.on('unhandledRejection', reportUncaught)
 
 process.on('message', (msg: any) => {
   void (async () => {
