@@ -2,8 +2,8 @@ import { join } from 'node:path'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import lockfile from 'proper-lockfile'
-import { fromString, toString } from 'uint8arrays'
 import { ROOM_ID_PATTERN, ROOM_SECRET_BYTES } from '../constants.js'
+import { plainKeystore, type Keystore, type SecretFieldRef } from '../keystore/index.js'
 import { CorruptFileError, fileExists, readPrivateJson, writePrivateFile, ensurePrivateDir } from '../store/index.js'
 import { InvalidRoomIdError, RoomBusyError, UnknownRoomError } from './errors.js'
 import { ReplayWindow } from './replay-window.js'
@@ -45,6 +45,19 @@ export interface RoomRecord {
   nick?: string
 }
 
+/** What can be shown of a room without its secret (so without a passphrase). */
+export type RoomSummary = Omit<RoomRecord, 'secret'>
+
+/** Options of {@link createRoomStore}. */
+export interface RoomStoreInit {
+  /**
+   * How room secrets are stored: in clear, or sealed when the data directory has a
+   * passphrase (an unlocked keystore from `openKeystore`). Default: in clear, refusing
+   * sealed secrets (PassphraseRequiredError).
+   */
+  keystore?: Keystore
+}
+
 /** Per-room mutable state: our next sequence number and the replay window. */
 export interface RoomState {
   nextSeq: bigint
@@ -72,6 +85,8 @@ export function parseRoomId (roomId: string): string {
 /** The rooms of one data directory. */
 export interface RoomStore {
   list(): RoomRecord[]
+  /** Every room without its secret: needs no passphrase. Oldest joined first, like {@link list}. */
+  summaries(): RoomSummary[]
   get(roomId: string): RoomRecord | undefined
   require(roomId: string): RoomRecord
   save(room: RoomRecord): void
@@ -98,46 +113,70 @@ function roomDir (dataDir: string, roomId: string): string {
   return join(dataDir, 'rooms', parseRoomId(roomId))
 }
 
-function parseRoom (path: string, raw: any): RoomRecord {
-  try {
-    const secret = fromString(raw.secret, 'base64')
-    if (!ROOM_ID_PATTERN.test(raw.roomId) || typeof raw.name !== 'string' || secret.length !== ROOM_SECRET_BYTES ||
-      !Number.isInteger(raw.epoch) || !Array.isArray(raw.relays) || !raw.relays.every((r: unknown) => typeof r === 'string')) {
-      throw new Error('fields missing or malformed')
-    }
-    return {
-      roomId: raw.roomId,
-      name: raw.name,
-      secret,
-      epoch: raw.epoch,
-      relays: raw.relays,
-      joinedAt: Number(raw.joinedAt ?? 0),
-      invitedBy: String(raw.invitedBy ?? ''),
-      ...(typeof raw.nick === 'string' ? { nick: raw.nick } : {})
-    }
-  } catch (err: any) {
-    throw new CorruptFileError(path, err.message)
+const ROOM_FILE = 'room.json'
+
+/** Where a room's secret lives, for the keystore (label `room|<roomId>`: a sealed secret cannot move to another room). */
+function roomSecretField (dataDir: string, roomId: string): SecretFieldRef {
+  const id = parseRoomId(roomId)
+  return { path: join(roomDir(dataDir, id), ROOM_FILE), field: 'secret', label: `room|${id}`, maxBytes: MAX_ROOM_FILE_BYTES }
+}
+
+/** Where every room's secret in `dataDir` lives (for `cryptochat passphrase`). */
+export function roomSecretFields (dataDir: string): SecretFieldRef[] {
+  const base = join(dataDir, 'rooms')
+  if (!fileExists(base)) return []
+  return readdirSync(base).filter((entry) => ROOM_ID_PATTERN.test(entry)).sort().map((id) => roomSecretField(dataDir, id))
+}
+
+function parseSummary (path: string, raw: any): RoomSummary {
+  if (raw == null || typeof raw !== 'object' || typeof raw.roomId !== 'string' || !ROOM_ID_PATTERN.test(raw.roomId) || typeof raw.name !== 'string' ||
+    !Number.isInteger(raw.epoch) || !Array.isArray(raw.relays) || !raw.relays.every((r: unknown) => typeof r === 'string')) {
+    throw new CorruptFileError(path, 'fields missing or malformed')
+  }
+  return {
+    roomId: raw.roomId,
+    name: raw.name,
+    epoch: raw.epoch,
+    relays: raw.relays,
+    joinedAt: Number(raw.joinedAt ?? 0),
+    invitedBy: String(raw.invitedBy ?? ''),
+    ...(typeof raw.nick === 'string' ? { nick: raw.nick } : {})
   }
 }
 
-/** Open the room store of `dataDir` (rooms live in `rooms/<roomId>/`, files 0600). */
-export function createRoomStore (dataDir: string): RoomStore {
+function parseRoom (ref: SecretFieldRef, raw: any, keystore: Keystore): RoomRecord {
+  const summary = parseSummary(ref.path, raw)
+  const secret = keystore.readSecret(raw, ref)
+  if (secret.length !== ROOM_SECRET_BYTES) throw new CorruptFileError(ref.path, 'its secret has the wrong length')
+  const { nick, ...rest } = summary
+  return { ...rest, secret, ...(nick != null ? { nick } : {}) }
+}
+
+/**
+ * Open the room store of `dataDir` (rooms live in `rooms/<roomId>/`, files 0600). Room
+ * secrets are read and written through `init.keystore` (sealed when a passphrase is set).
+ */
+export function createRoomStore (dataDir: string, init: RoomStoreInit = {}): RoomStore {
+  const keystore = init.keystore ?? plainKeystore(dataDir)
+  /** Every room file, parsed by `parse`, oldest joined first. */
+  function each<T extends { joinedAt: number }> (parse: (ref: SecretFieldRef, raw: unknown) => T): T[] {
+    const rooms: T[] = []
+    for (const ref of roomSecretFields(dataDir)) {
+      if (fileExists(ref.path)) rooms.push(parse(ref, readPrivateJson(ref.path, MAX_ROOM_FILE_BYTES)))
+    }
+    return rooms.sort((a, b) => a.joinedAt - b.joinedAt)
+  }
   const store: RoomStore = {
     list () {
-      const base = join(dataDir, 'rooms')
-      if (!fileExists(base)) return []
-      const rooms: RoomRecord[] = []
-      for (const entry of readdirSync(base).sort()) {
-        if (!ROOM_ID_PATTERN.test(entry)) continue
-        const room = store.get(entry)
-        if (room != null) rooms.push(room)
-      }
-      return rooms.sort((a, b) => a.joinedAt - b.joinedAt)
+      return each((ref, raw) => parseRoom(ref, raw, keystore))
+    },
+    summaries () {
+      return each((ref, raw) => parseSummary(ref.path, raw))
     },
     get (roomId) {
-      const path = join(roomDir(dataDir, roomId), 'room.json')
-      if (!fileExists(path)) return undefined
-      return parseRoom(path, readPrivateJson(path, MAX_ROOM_FILE_BYTES))
+      const ref = roomSecretField(dataDir, roomId)
+      if (!fileExists(ref.path)) return undefined
+      return parseRoom(ref, readPrivateJson(ref.path, MAX_ROOM_FILE_BYTES), keystore)
     },
     require (roomId) {
       const room = store.get(roomId)
@@ -145,19 +184,21 @@ export function createRoomStore (dataDir: string): RoomStore {
       return room
     },
     save (room) {
-      const dir = roomDir(dataDir, room.roomId)
-      ensurePrivateDir(dir)
-      writePrivateFile(join(dir, 'room.json'), JSON.stringify({
+      const ref = roomSecretField(dataDir, room.roomId)
+      const file: Record<string, unknown> = {
         // Stored normalised, as get() requires (the directory name already is).
         roomId: parseRoomId(room.roomId),
         name: room.name,
-        secret: toString(room.secret, 'base64'),
         epoch: room.epoch,
         relays: room.relays,
         joinedAt: room.joinedAt,
         invitedBy: room.invitedBy,
         ...(room.nick != null ? { nick: room.nick } : {})
-      }, null, 2) + '\n')
+      }
+      // In clear or sealed, as the data directory keeps secrets (checked before anything is written).
+      keystore.writeSecret(file, ref, room.secret)
+      ensurePrivateDir(roomDir(dataDir, room.roomId))
+      writePrivateFile(ref.path, JSON.stringify(file, null, 2) + '\n')
     },
     loadState (roomId) {
       return { nextSeq: loadSequence(roomId), replay: loadReplay(roomId) }

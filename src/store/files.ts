@@ -82,6 +82,12 @@ export function writePrivateFile (path: string, data: string | Uint8Array, optio
   if (durable) syncDir(dir)
 }
 
+/** Delete `path` (if it exists) durably: the directory is fsynced, so the removal survives a crash. */
+export function deletePrivateFile (path: string): void {
+  rmSync(path, { force: true })
+  syncDir(dirname(path))
+}
+
 /** fsync a directory, so a rename in it survives a crash (best effort: not every platform allows it). */
 function syncDir (dir: string): void {
   let fd: number | undefined
