@@ -1050,6 +1050,7 @@ export interface SyncRequest {
   want: SyncRange[]
   limit: number
   fetch: boolean
+  put: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace SyncRequest {
@@ -1118,6 +1119,13 @@ export namespace SyncRequest {
           w.bool(obj.fetch)
         }
 
+        if (obj.put != null && obj.put.length > 0) {
+          for (const value of obj.put) {
+            w.uint32(90)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1132,7 +1140,8 @@ export namespace SyncRequest {
           known: [],
           want: [],
           limit: 0,
-          fetch: false
+          fetch: false,
+          put: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1197,6 +1206,14 @@ export namespace SyncRequest {
               obj.fetch = reader.bool()
               break
             }
+            case 11: {
+              if (opts.limits?.put != null && obj.put.length === opts.limits.put) {
+                throw new MaxLengthError('Decode error - repeated field "put" had too many elements')
+              }
+
+              obj.put.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1209,7 +1226,8 @@ export namespace SyncRequest {
         const obj = {
           have: 0,
           known: 0,
-          want: 0
+          want: 0,
+          put: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1318,6 +1336,21 @@ export namespace SyncRequest {
               }
               break
             }
+            case 11: {
+              if (opts.limits?.put != null && obj.put === opts.limits.put) {
+                throw new MaxLengthError('Streaming decode error - repeated field "put" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.put[]`,
+                index: obj.put,
+                value: reader.bytes()
+              }
+
+              obj.put++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1401,6 +1434,12 @@ export namespace SyncRequest {
     value: boolean
   }
 
+  export interface SyncRequestPutFieldEvent {
+    field: '$.put[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncRequest.codec())
   }
@@ -1409,7 +1448,7 @@ export namespace SyncRequest {
     return decodeMessage(buf, SyncRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestTopicKeyFieldEvent | SyncRequestTimestampFieldEvent | SyncRequestProofFieldEvent | SyncRequestHaveFieldEvent | SyncRequestAfterFieldEvent | SyncRequestSinceFieldEvent | SyncRequestKnownSenderFieldEvent | SyncRequestKnownUptoFieldEvent | SyncRequestWantSenderFieldEvent | SyncRequestWantFirstFieldEvent | SyncRequestWantLastFieldEvent | SyncRequestLimitFieldEvent | SyncRequestFetchFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestTopicKeyFieldEvent | SyncRequestTimestampFieldEvent | SyncRequestProofFieldEvent | SyncRequestHaveFieldEvent | SyncRequestAfterFieldEvent | SyncRequestSinceFieldEvent | SyncRequestKnownSenderFieldEvent | SyncRequestKnownUptoFieldEvent | SyncRequestWantSenderFieldEvent | SyncRequestWantFirstFieldEvent | SyncRequestWantLastFieldEvent | SyncRequestLimitFieldEvent | SyncRequestFetchFieldEvent | SyncRequestPutFieldEvent> {
     return streamMessage(buf, SyncRequest.codec(), opts)
   }
 }

@@ -1,5 +1,6 @@
 import {
-  PROTOCOL_VERSION, SYNC_MAX_FRAME_BYTES, SYNC_MAX_HAVE, SYNC_MAX_KNOWN, SYNC_MAX_RANGES, SYNC_PROOF_SKEW_MS
+  GAP_MAX_SPAN, MAX_ENVELOPE_BYTES, PROTOCOL_VERSION, SYNC_ENVELOPES_PER_FRAME, SYNC_MAX_FRAME_BYTES, SYNC_MAX_HAVE, SYNC_MAX_KNOWN,
+  SYNC_MAX_RANGES, SYNC_PROOF_SKEW_MS
 } from '../constants.js'
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, concatBytes, hash, sign, verify } from '../crypto/index.js'
 import { SyncKnown, SyncRange, SyncRequest, SyncResponse } from './cryptochat.js'
@@ -47,6 +48,7 @@ export function signSyncRequest (
     want: [],
     limit: 0,
     fetch: false,
+    put: [],
     ...query,
     topicKey: wire(topicKey.publicKey),
     timestamp,
@@ -78,14 +80,19 @@ export function decodeSyncRequest (bytes: Uint8Array): SyncRequest {
   if (bytes.length > SYNC_MAX_FRAME_BYTES) throw new MalformedMessageError('sync request too large')
   let request: SyncRequest
   try {
-    request = SyncRequest.decode(bytes, { limits: { have: SYNC_MAX_HAVE, known: SYNC_MAX_KNOWN, want: SYNC_MAX_RANGES } })
+    request = SyncRequest.decode(bytes, { limits: { have: SYNC_MAX_HAVE, known: SYNC_MAX_KNOWN, want: SYNC_MAX_RANGES, put: SYNC_ENVELOPES_PER_FRAME } })
   } catch {
     throw new MalformedMessageError('sync request is not valid protobuf')
   }
   if (request.topicKey.length !== PUBLIC_KEY_BYTES || request.proof.length !== SIGNATURE_BYTES) throw new MalformedMessageError('sync request has a malformed proof')
   if (request.have.some((h) => h.length !== HASH_BYTES)) throw new MalformedMessageError('sync request has a malformed hash')
-  if (request.known.some((k) => k.sender.length !== PUBLIC_KEY_BYTES) || request.want.some((w) => w.sender.length !== PUBLIC_KEY_BYTES || w.last < w.first)) {
+  // A range is bounded like a gap (GAP_MAX_SPAN): the responder walks it.
+  if (request.known.some((k) => k.sender.length !== PUBLIC_KEY_BYTES) ||
+    request.want.some((w) => w.sender.length !== PUBLIC_KEY_BYTES || w.first < 1n || w.last < w.first || w.last - w.first >= BigInt(GAP_MAX_SPAN))) {
     throw new MalformedMessageError('sync request has a malformed range')
+  }
+  if (request.put.length > 0 && (request.have.length > 0 || request.put.some((e) => e.length === 0 || e.length > MAX_ENVELOPE_BYTES))) {
+    throw new MalformedMessageError('sync request has a malformed put')
   }
   return request
 }
