@@ -1,7 +1,9 @@
 import { resolveDataDir } from '../store/index.js'
-import { loadOrCreateIdentity, type Identity } from '../identity/index.js'
-import { createRoomStore, type RoomStore } from '../room/index.js'
+import { identitySecretField, loadOrCreateIdentity, type Identity } from '../identity/index.js'
+import { openKeystore, secretsStatus, type SecretFieldRef } from '../keystore/index.js'
+import { createRoomStore, roomSecretFields, type RoomStore } from '../room/index.js'
 import type { Output } from './output.js'
+import { unlockFromUser, type PromptIO } from './passphrase-prompt.js'
 
 /** Options every command accepts. */
 export interface CommonOptions {
@@ -17,10 +19,29 @@ export interface CommandContext {
   output: Output
 }
 
-/** Resolve the data directory and load (or create on first use) the identity. */
-export function openContext (opts: CommonOptions, output: Output): CommandContext {
+/** Every file of `dataDir` that holds a secret: the identity's and each room's. */
+export function dataDirSecrets (dataDir: string): SecretFieldRef[] {
+  return [identitySecretField(dataDir), ...roomSecretFields(dataDir)]
+}
+
+/**
+ * Resolve the data directory, unlock it when it has a passphrase (asked on the terminal,
+ * or read from `CRYPTOCHAT_PASSPHRASE_FILE`), and load (or create on first use) the
+ * identity. For commands that need a secret; `id` and `rooms` read only public data.
+ */
+export async function openContext (opts: CommonOptions, output: Output, io?: PromptIO): Promise<CommandContext> {
   const dataDir = resolveDataDir(opts.dataDir)
-  const { identity, created } = loadOrCreateIdentity(dataDir)
-  if (created && opts.json !== true) output.err(`Created a new identity in ${dataDir}`)
-  return { dataDir, identity, rooms: createRoomStore(dataDir), output }
+  const keystore = await openKeystore(dataDir, unlockFromUser(dataDir, io))
+  const { identity, created } = loadOrCreateIdentity(dataDir, { keystore })
+  if (created && opts.json !== true) {
+    output.err(keystore.sealing
+      ? `Created a new identity in ${dataDir} (its key sealed with your passphrase)`
+      : `Created a new identity in ${dataDir}. Its key is stored unencrypted (readable by you only); to lock it with a passphrase: cryptochat passphrase set`)
+  }
+  if (keystore.sealing) {
+    // Only after a `passphrase set` or `remove` that stopped half-way (a crash).
+    const { plain } = secretsStatus(dataDir, dataDirSecrets(dataDir))
+    if (plain > 0) output.err(`! ${plain} secret file${plain === 1 ? '' : 's'} in ${dataDir} not yet encrypted (an interrupted 'cryptochat passphrase set' or 'remove'): run it again to finish`)
+  }
+  return { dataDir, identity, rooms: createRoomStore(dataDir, { keystore }), output }
 }

@@ -17,3 +17,19 @@ export class InvalidNickError extends Error {
 export class HistoryDamagedError extends Error {
   override readonly name: string = 'HistoryDamagedError'
 }
+
+/** The new passphrase and its confirmation differ. */
+export class PassphraseMismatchError extends Error {
+  override readonly name: string = 'PassphraseMismatchError'
+  constructor () {
+    super('the two passphrases differ; nothing was changed')
+  }
+}
+
+/** Ctrl-C (or Ctrl-D) at a passphrase prompt. */
+export class PromptCanceledError extends Error {
+  override readonly name: string = 'PromptCanceledError'
+  constructor () {
+    super('canceled at the passphrase prompt; nothing was changed')
+  }
+}

@@ -11,12 +11,16 @@ export const ExitCode = {
   ROOM: 4,
   NETWORK: 5,
   CONFIG: 6,
+  WRONG_PASSPHRASE: 7,
+  PASSPHRASE_REQUIRED: 8,
   INVITE_NOT_AN_INVITE: 10,
   INVITE_CORRUPTED: 11,
   INVITE_BAD_SIGNATURE: 12,
   INVITE_EXPIRED: 13,
   INVITE_WRONG_ROOM: 14,
-  INVITE_UNSUPPORTED_VERSION: 15
+  INVITE_UNSUPPORTED_VERSION: 15,
+  /** Ctrl-C at a passphrase prompt (128 + SIGINT, as shells report it). */
+  CANCELED: 130
 } as const
 
 /** Exit code of each user-visible error class, by its `.name`. */
@@ -26,6 +30,11 @@ export const EXIT_CODE_BY_ERROR: Record<string, number> = {
   InvalidRelayAddressError: ExitCode.USAGE,
   InvalidRoomNameError: ExitCode.USAGE,
   InvalidNickError: ExitCode.USAGE,
+  PassphraseAlreadySetError: ExitCode.USAGE,
+  NoPassphraseError: ExitCode.USAGE,
+  InvalidPassphraseError: ExitCode.USAGE,
+  PassphraseMismatchError: ExitCode.USAGE,
+  PassphraseFileError: ExitCode.USAGE,
   InvalidListenAddressError: ExitCode.USAGE,
   MessageTooLargeError: ExitCode.USAGE,
   InsecurePermissionsError: ExitCode.STORAGE,
@@ -36,6 +45,7 @@ export const EXIT_CODE_BY_ERROR: Record<string, number> = {
   HistoryKeyError: ExitCode.STORAGE,
   HistoryFormatError: ExitCode.STORAGE,
   HistoryWriteError: ExitCode.STORAGE,
+  KeystoreChangedError: ExitCode.STORAGE,
   InvalidRoomIdError: ExitCode.ROOM,
   UnknownRoomError: ExitCode.ROOM,
   RoomConflictError: ExitCode.ROOM,
@@ -44,6 +54,9 @@ export const EXIT_CODE_BY_ERROR: Record<string, number> = {
   JoinTimeoutError: ExitCode.NETWORK,
   ListenError: ExitCode.NETWORK,
   RelayConfigError: ExitCode.CONFIG,
+  WrongPassphraseError: ExitCode.WRONG_PASSPHRASE,
+  PassphraseRequiredError: ExitCode.PASSPHRASE_REQUIRED,
+  PromptCanceledError: ExitCode.CANCELED,
   NotAnInviteError: ExitCode.INVITE_NOT_AN_INVITE,
   InviteCorruptedError: ExitCode.INVITE_CORRUPTED,
   InviteSignatureError: ExitCode.INVITE_BAD_SIGNATURE,

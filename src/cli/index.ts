@@ -10,4 +10,4 @@ export { ExitCode, EXIT_CODE_BY_ERROR, exitCodeFor, isUserError } from './exit-c
 export { processOutput, type Output } from './output.js'
 export { parseDuration, parseNick } from './parse.js'
 export { sanitizeForTerminal } from './sanitize.js'
-export { UsageError, InvalidDurationError, InvalidNickError } from './errors.js'
+export { UsageError, InvalidDurationError, InvalidNickError, PassphraseMismatchError, PromptCanceledError } from './errors.js'

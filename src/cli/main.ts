@@ -1,10 +1,11 @@
-import { Command, Option } from 'commander'
+import { Argument, Command, Option } from 'commander'
 import { createCommand } from './commands/create.js'
 import { demoCommand } from './commands/demo.js'
 import { historyCommand } from './commands/history.js'
 import { idCommand } from './commands/id.js'
 import { inviteCommand } from './commands/invite.js'
 import { joinCommand } from './commands/join.js'
+import { passphraseCommand, type PassphraseAction } from './commands/passphrase.js'
 import { roomsCommand } from './commands/rooms.js'
 import { processOutput, type Output } from './output.js'
 import { runProgram } from './run.js'
@@ -29,7 +30,7 @@ export function buildProgram (output: Output): Command {
 
   common(program.command('id'))
     .description('print your identity fingerprint (creating your identity on first use)')
-    .action((_opts, cmd: Command) => { idCommand(cmd.optsWithGlobals(), output) })
+    .action(async (_opts, cmd: Command) => { await idCommand(cmd.optsWithGlobals(), output) })
 
   common(program.command('create'))
     .description('create a room and print its id and an invite')
@@ -37,13 +38,13 @@ export function buildProgram (output: Output): Command {
     .addOption(new Option('--relay <multiaddr>', 'relay address ending in /p2p/<id> (repeatable)').argParser(collect).makeOptionMandatory())
     .option('--expires <duration>', 'invite lifetime, e.g. 30s, 10m, 12h, 7d (default 7d)')
     .option('--nick <name>', 'your nick in this room')
-    .action((name: string, _opts, cmd: Command) => { createCommand(name, cmd.optsWithGlobals(), output) })
+    .action(async (name: string, _opts, cmd: Command) => { await createCommand(name, cmd.optsWithGlobals(), output) })
 
   common(program.command('invite'))
     .description('print a new invite for a room you are in')
     .argument('<roomId>', 'room id')
     .option('--expires <duration>', 'invite lifetime, e.g. 30s, 10m, 12h, 7d (default 7d)')
-    .action((roomId: string, _opts, cmd: Command) => { inviteCommand(roomId, cmd.optsWithGlobals(), output) })
+    .action(async (roomId: string, _opts, cmd: Command) => { await inviteCommand(roomId, cmd.optsWithGlobals(), output) })
 
   common(program.command('rooms'))
     .description('list the rooms you are in')
@@ -56,6 +57,11 @@ export function buildProgram (output: Output): Command {
     .option('--wipe', 'forget this room\'s history on this machine (the room must not be open)')
     .option('--check', 'verify the history file\'s integrity (exit 3 if damaged)')
     .action(async (roomId: string, _opts, cmd: Command) => { await historyCommand(roomId, cmd.optsWithGlobals(), output) })
+
+  common(program.command('passphrase'))
+    .description('lock your identity key and room secrets with a passphrase (set), replace it (change), or store them unencrypted again (remove)')
+    .addArgument(new Argument('<action>', 'set, change or remove').choices(['set', 'change', 'remove']))
+    .action(async (action: PassphraseAction, _opts, cmd: Command) => { await passphraseCommand(action, cmd.optsWithGlobals(), output) })
 
   common(program.command('join'))
     .description('join a room (with --invite the first time) and chat: full-screen UI, --plain line mode, or --json headless')

@@ -8,11 +8,11 @@ export class WrongPassphraseError extends Error {
   }
 }
 
-/** The data directory is locked with a passphrase and none could be asked for (no terminal, no file). */
+/** A passphrase is needed and none could be asked for (no terminal, no file). */
 export class PassphraseRequiredError extends Error {
   override readonly name: string = 'PassphraseRequiredError'
-  constructor (readonly dataDir: string, how = `run it in a terminal to be asked for it, or set ${PASSPHRASE_FILE_ENV} to a file (mode 600) whose first line is the passphrase`) {
-    super(`${dataDir} is locked with a passphrase: ${how}`)
+  constructor (readonly dataDir: string, message = `${dataDir} is locked with a passphrase: run this in a terminal to be asked for it, or set ${PASSPHRASE_FILE_ENV} to a file (mode 600) whose first line is the passphrase`) {
+    super(message)
   }
 }
 

@@ -62,7 +62,7 @@ export function keystoreOf (state: KeystoreState): Keystore {
     const onDisk = readKeystoreFile(dataDir)
     if (mode === 'plain' && onDisk != null) {
       if (state.opened === true) throw new KeystoreChangedError(dataDir)
-      throw new PassphraseRequiredError(dataDir, 'open it with its passphrase to store a secret in it')
+      throw new PassphraseRequiredError(dataDir, `${dataDir} is locked with a passphrase: open it with the passphrase to store a secret in it`)
     }
     if (mode === 'sealed' && onDisk?.file.keyId !== keyId) throw new KeystoreChangedError(dataDir)
   }

@@ -8,7 +8,7 @@ import {
   changePassphrase, DEFAULT_SCRYPT, keystorePath, openKeystore, removePassphrase, secretsStatus, setPassphrase,
   type PassphraseChangeInit, type ScryptParams
 } from '../../src/keystore/index.js'
-import { createRoomStore, roomSecretFields, type RoomRecord } from '../../src/room/index.js'
+import { createRoomStore, ReplayWindow, roomSecretFields, type RoomRecord } from '../../src/room/index.js'
 import { KEYSTORE_SCRYPT_LOG_N, KEYSTORE_SCRYPT_P, KEYSTORE_SCRYPT_R } from '../../src/constants.js'
 import { perms, tempDir, throwsNamed } from '../unit-helpers.js'
 import { findSecrets, snapshot } from './disk.js'
@@ -40,7 +40,7 @@ function populate (dataDir: string, n = 3): { identity: Identity, rooms: RoomRec
   for (const r of rooms) {
     store.save(r)
     store.saveSequence(r.roomId, 65n)
-    store.saveSync(r.roomId, { storeCursors: {}, ownIndexFloor: 3 }, true)
+    store.saveReplay(r.roomId, new ReplayWindow())
   }
   return { identity, rooms }
 }

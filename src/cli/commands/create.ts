@@ -11,10 +11,10 @@ export interface CreateOptions extends CommonOptions {
 }
 
 /** `cryptochat create <name>`: a new room and a first invite to it. */
-export function createCommand (name: string, opts: CreateOptions, output: Output): void {
+export async function createCommand (name: string, opts: CreateOptions, output: Output): Promise<void> {
   const ttlMs = opts.expires != null ? parseDuration(opts.expires) : undefined
   const nick = opts.nick != null ? parseNick(opts.nick) : undefined
-  const ctx = openContext(opts, output)
+  const ctx = await openContext(opts, output)
   const room = createRoom({ name, relays: opts.relay, identity: ctx.identity, rooms: ctx.rooms, ...(nick != null ? { nick } : {}) })
   const invite = issueInvite(room, ctx.identity, ttlMs != null ? { ttlMs } : {})
   if (opts.json === true) {

@@ -92,7 +92,8 @@ export async function demoCommand (opts: DemoOptions, output: Output): Promise<n
   try {
     const relay = await startLocalRelay(join(base, 'relay'))
     relayChild = relay.child
-    const me = openContext({ dataDir: join(base, 'you'), json: true }, output)
+    // A fresh data directory of its own: no passphrase, so nothing is asked.
+    const me = await openContext({ dataDir: join(base, 'you'), json: true }, output)
     const nick = opts.nick ?? 'you'
     const room = createRoom({ name: 'demo', relays: [relay.addr], identity: me.identity, rooms: me.rooms, nick })
     const invite = issueInvite(room, me.identity, { ttlMs: 24 * 60 * 60 * 1000 })

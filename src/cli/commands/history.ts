@@ -24,7 +24,7 @@ const DEFAULT_LIMIT = 50
 export async function historyCommand (roomId: string, opts: HistoryOptions, output: Output): Promise<void> {
   const id = parseRoomId(roomId)
   const limit = opts.limit != null ? parsePositiveInt(opts.limit, '--limit') : DEFAULT_LIMIT
-  const ctx = openContext(opts, output)
+  const ctx = await openContext(opts, output)
   const room = ctx.rooms.require(id)
   if (opts.wipe === true) {
     const count = await wipeRoomHistory(ctx.rooms, ctx.identity, room.roomId)

@@ -17,10 +17,10 @@ export function printInvite (roomId: string, invite: IssuedInvite, output: Outpu
 }
 
 /** `cryptochat invite <roomId>`: a new signed invite to a room we are in. */
-export function inviteCommand (roomId: string, opts: InviteOptions, output: Output): void {
+export async function inviteCommand (roomId: string, opts: InviteOptions, output: Output): Promise<void> {
   const ttlMs = opts.expires != null ? parseDuration(opts.expires) : undefined
   const id = parseRoomId(roomId)
-  const ctx = openContext(opts, output)
+  const ctx = await openContext(opts, output)
   const room = ctx.rooms.require(id)
   const invite = issueInvite(room, ctx.identity, ttlMs != null ? { ttlMs } : {})
   if (opts.json === true) {

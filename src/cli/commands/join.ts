@@ -31,7 +31,7 @@ function resolveRoom (roomId: string, opts: JoinOptions, ctx: CommandContext): R
 export async function joinCommand (roomId: string, opts: JoinOptions, output: Output): Promise<number> {
   const id = parseRoomId(roomId)
   const nickArg = opts.nick != null ? parseNick(opts.nick) : undefined
-  const ctx = openContext(opts, output)
+  const ctx = await openContext(opts, output)
   let room = resolveRoom(id, opts, ctx)
   if (nickArg != null && nickArg !== room.nick) {
     room = { ...room, nick: nickArg }

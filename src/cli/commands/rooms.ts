@@ -1,11 +1,12 @@
-import { openContext, type CommonOptions } from '../context.js'
+import { createRoomStore } from '../../room/index.js'
+import { resolveDataDir } from '../../store/index.js'
+import type { CommonOptions } from '../context.js'
 import type { Output } from '../output.js'
 import { sanitizeForTerminal } from '../sanitize.js'
 
-/** `cryptochat rooms`: the rooms this user is in (never their keys). */
+/** `cryptochat rooms`: the rooms this user is in (never their keys, so never asking for a passphrase). */
 export function roomsCommand (opts: CommonOptions, output: Output): void {
-  const { rooms } = openContext(opts, output)
-  const list = rooms.list()
+  const list = createRoomStore(resolveDataDir(opts.dataDir)).summaries()
   if (opts.json === true) {
     output.json(list.map((r) => ({
       roomId: r.roomId, name: r.name, epoch: r.epoch, relays: r.relays, joinedAt: r.joinedAt, nick: r.nick ?? null
