@@ -147,6 +147,13 @@ export const ACK_POLL_MIN_MS = 300
 export const ACK_POLL_MAX_MS = 30_000
 /** A member is asked for catch-up at most this often (a link flapping does not refetch). */
 export const CATCHUP_MIN_INTERVAL_MS = 30_000
+/** Sent messages remembered for putting into relay stores that were down (oldest forgotten first). */
+export const OUTBOX_MAX_UNSTORED = 10_000
+/** A gap nobody could fill is asked about again after this, doubling, unless a new peer appears. */
+export const GAP_RETRY_MIN_MS = 10_000
+export const GAP_RETRY_MAX_MS = 10 * 60_000
+/** Most peers remembered for catch-up pacing and gaps remembered as reported (oldest forgotten first). */
+export const SYNC_MAX_REMEMBERED = 1024
 
 
 /** Default nick when none is given. */

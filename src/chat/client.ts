@@ -125,10 +125,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
       // Back in touch with a relay (after a cut, or its restart): fetch what its store kept.
       if (!e.up) return
       for (const session of this.sessions.values()) {
-        if (session.relays.map(relayPeerId).includes(e.peerId)) {
-          session.flushOutbox()
-          session.catchUpFromStore(e.peerId)
-        }
+        if (session.relays.map(relayPeerId).includes(e.peerId)) session.relayUp(e.peerId)
       }
     })
     const onConnection = (up: boolean) => (evt: CustomEvent<{ remotePeer: { toString(): string }, limits?: unknown }>) => {

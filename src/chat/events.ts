@@ -31,6 +31,8 @@ export interface StatusEvent {
   index: number
   seq: number
   status: DeliveryStatus
+  /** `acked` only: who confirmed holding it, a linked member or a relay's store. */
+  ackedBy?: 'member' | 'store'
 }
 
 /**

@@ -10,9 +10,15 @@ export interface Gap {
 /** What the tracker needs to know about the history (which indexes are held). */
 export interface HeldIndexes {
   holds(sender: string, index: number): boolean
+  /** Highest index accounted for (0: none). */
   highest(sender: string): number
+  /** Lowest index accounted for (0: none). */
+  lowest(sender: string): number
+  /** Highest index such that everything from the lowest up to it is accounted for. */
+  contiguous(sender: string): number
   senders(): string[]
-  heldIndexes(sender: string): Iterable<number>
+  /** Indexes held above the contiguous start, ascending. */
+  heldIndexes(sender: string): number[]
 }
 
 /**
@@ -31,9 +37,8 @@ export class GapTracker {
   constructor (held: HeldIndexes) {
     this.held = held
     for (const sender of held.senders()) {
-      let low = Infinity
-      for (const i of held.heldIndexes(sender)) if (i < low) low = i
-      if (low !== Infinity) this.floor.set(sender, low)
+      const low = held.lowest(sender)
+      if (low > 0) this.floor.set(sender, low)
     }
   }
 
@@ -57,21 +62,27 @@ export class GapTracker {
     return this.floor.get(sender)
   }
 
-  /** Every range of indexes we should hold but do not, per sender. */
+  /**
+   * Every range of indexes we should hold but do not, per sender. Walks what is held (not
+   * the numbers in between), and leaves out holes wider than GAP_MAX_SPAN: a sender that
+   * numbers a message 2^40 is not owed a search for the rest.
+   */
   missing (): Gap[] {
     const gaps: Gap[] = []
+    const hole = (sender: string, first: number, last: number): void => {
+      if (last >= first && last - first < GAP_MAX_SPAN) gaps.push({ sender, first, last })
+    }
     for (const [sender, floor] of this.floor) {
       const top = Math.max(this.announced.get(sender) ?? 0, this.held.highest(sender))
-      let start: number | undefined
-      for (let i = floor; i <= top; i++) {
-        const have = this.held.holds(sender, i)
-        if (!have && start == null) start = i
-        if (have && start != null) {
-          gaps.push({ sender, first: start, last: i - 1 })
-          start = undefined
-        }
+      // The next index we expect: past the floor and past what is accounted for from the start.
+      let next = floor
+      if (this.held.holds(sender, floor)) next = Math.max(next, this.held.contiguous(sender) + 1)
+      for (const i of this.held.heldIndexes(sender)) {
+        if (i < next) continue
+        hole(sender, next, i - 1)
+        next = i + 1
       }
-      if (start != null) gaps.push({ sender, first: start, last: top })
+      hole(sender, next, top)
     }
     return gaps
   }

@@ -34,8 +34,9 @@ export function readRoomHistory (rooms: RoomStore, identity: Identity, roomId: s
 
 /**
  * Forget a room's history on this machine (the room must not be open elsewhere: this
- * takes its lock). Our own numbering is recorded first, so it continues where it was.
- * Returns how many messages were dropped.
+ * takes its lock), except our messages nobody has acknowledged yet. What was held stays
+ * accounted for, so catch-up does not fetch it again and our numbering goes on. Returns
+ * how many messages were dropped.
  */
 export async function wipeRoomHistory (rooms: RoomStore, identity: Identity, roomId: string): Promise<number> {
   const room = rooms.require(roomId)
@@ -44,11 +45,7 @@ export async function wipeRoomHistory (rooms: RoomStore, identity: Identity, roo
     const self = bytesToHex(identity.publicKey)
     const history = new RoomHistory({ dir: rooms.dir(room.roomId), roomId: room.roomId, key: historyKey(identity.secretKey, hexToBytes(room.roomId)), self })
     try {
-      const count = history.size
-      const state = rooms.loadSync(room.roomId)
-      rooms.saveSync(room.roomId, { ...state, ownIndexFloor: Math.max(state.ownIndexFloor, history.highest(self)) }, true)
-      history.wipe()
-      return count
+      return history.wipe()
     } finally {
       history.close()
     }

@@ -1,36 +1,47 @@
 import { logger } from '@libp2p/logger'
-import { ACK_POLL_MAX_MS, ACK_POLL_MIN_MS, SYNC_MAX_HAVE } from '../constants.js'
+import { ACK_POLL_MAX_MS, ACK_POLL_MIN_MS, OUTBOX_MAX_UNSTORED, SYNC_ENVELOPES_PER_FRAME, SYNC_MAX_HAVE } from '../constants.js'
 import type { DeliveryStatus, HistoryEntry, RoomHistory } from '../history/index.js'
 
 const log = logger('cryptochat:outbox')
+
+/** Who confirmed holding a message of ours. */
+export type AckedBy = 'member' | 'store'
 
 /** What the outbox needs from the room and the network. */
 export interface OutboxInit {
   history: RoomHistory
   /** Publish envelope bytes on the room topic: true if some peer took it, false if no peer is reachable. */
   publish: (envelope: Uint8Array) => Promise<boolean>
-  /**
-   * Ask peers which of these envelopes (by hash) they hold; `latest` is our latest
-   * index, which tells them what they may be missing. Undefined: nobody to ask.
-   */
-  askHave: (hashes: Uint8Array[], latest: number) => Promise<boolean[] | undefined>
+  /** Ask linked members which of these envelopes (by hash) they hold; undefined: no member answered. */
+  askMembers: (hashes: Uint8Array[]) => Promise<boolean[] | undefined>
+  /** The room's relays that are connected now. */
+  relays: () => string[]
+  /** Put envelopes into a relay's store: which it now holds; undefined: it keeps none (no store, or refused). */
+  putToStore: (relay: string, envelopes: Uint8Array[]) => Promise<boolean[] | undefined>
   /** An entry of ours changed status. */
-  onStatus: (entry: HistoryEntry, status: DeliveryStatus) => void
+  onStatus: (entry: HistoryEntry, status: DeliveryStatus, by?: AckedBy) => void
 }
 
 /**
  * Our messages until someone else holds them. A message is written to history
  * (`pending`) before it is published; `sent` once published to at least one peer;
- * `acked` once a member or a relay's store says it holds it (asked with backoff). A
- * message that found no peer stays pending and is published again as soon as someone
- * is reachable, across restarts (history keeps the outbox).
+ * `acked` once a linked member says it holds it, or a relay's store has taken it. Sent
+ * messages are also put into every connected relay's store (a store keeps only what
+ * members put), so that members who are all away at different times still converge. A
+ * message that found no peer stays pending and is published again as soon as someone is
+ * reachable, across restarts (history keeps the outbox).
  */
 export class Outbox {
   private readonly init: OutboxInit
   private pollTimer?: ReturnType<typeof setTimeout>
   private pollDelay = ACK_POLL_MIN_MS
   private publishing = false
+  private polling = false
   private stopped = false
+  /** Sent envelopes not yet put into every relay store, by hash, with the relays that have them. */
+  private readonly unstored = new Map<string, { entry: HistoryEntry, stored: Set<string> }>()
+  /** Relays that keep nothing (no store, or they refused): not asked again this session. */
+  private readonly storeless = new Set<string>()
 
   constructor (init: OutboxInit) {
     this.init = init
@@ -49,17 +60,12 @@ export class Outbox {
     try {
       for (const entry of this.init.history.outbox()) {
         if (entry.status !== 'pending') continue
-        if (!await this.publishOne(entry)) break
+        if (!await this.publishOne(entry) || this.stopped) break
       }
     } finally {
       this.publishing = false
     }
     this.schedulePoll(false)
-  }
-
-  /** Whether anything of ours is not yet acknowledged. */
-  get waiting (): number {
-    return this.init.history.outbox().length
   }
 
   private async publishOne (entry: HistoryEntry): Promise<boolean> {
@@ -70,14 +76,17 @@ export class Outbox {
       log('publish of %d failed: %s', entry.index, err.message)
       return false
     }
-    if (published && entry.status === 'pending') {
+    if (!published || this.stopped) return published
+    if (this.unstored.size >= OUTBOX_MAX_UNSTORED) this.unstored.delete(this.unstored.keys().next().value as string)
+    this.unstored.set(entry.hash, { entry, stored: new Set() })
+    if (entry.status === 'pending') {
       entry.status = 'sent'
       this.init.onStatus(entry, 'sent')
     }
-    return published
+    return true
   }
 
-  /** Ask soon (`reset`: a new message, start the backoff over). */
+  /** Ask soon (`reset`: something new, start the backoff over). */
   schedulePoll (reset: boolean): void {
     if (this.stopped) return
     if (reset) this.pollDelay = ACK_POLL_MIN_MS
@@ -85,30 +94,75 @@ export class Outbox {
       if (!reset) return
       clearTimeout(this.pollTimer)
     }
-    this.pollTimer = setTimeout(() => { void this.poll() }, this.pollDelay)
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined
+      this.poll().catch((err: any) => { log('outbox poll failed: %s', err.message) })
+    }, this.pollDelay)
     this.pollTimer.unref?.()
   }
 
+  /** Put what the stores lack, ask members about what nobody confirmed, then publish what is pending. */
   private async poll (): Promise<void> {
-    this.pollTimer = undefined
-    const unacked = this.init.history.outbox()
-    if (unacked.length === 0 || this.stopped) return
-    // Only what was published can be held by someone; pending ones go out with flush().
-    const asked = unacked.filter((e) => e.status === 'sent').slice(0, SYNC_MAX_HAVE)
+    if (this.stopped || this.polling) return
+    this.polling = true
     let progress = false
-    if (asked.length > 0) {
-      const latest = this.init.history.highest(asked[0]?.sender ?? '')
-      const held = await this.init.askHave(asked.map((e) => Uint8Array.from(Buffer.from(e.hash, 'hex'))), latest).catch(() => undefined)
-      if (held != null) {
-        const acked = this.init.history.markAcked(asked.filter((_, i) => held[i] === true).map((e) => e.index))
-        for (const e of acked) this.init.onStatus(e, 'acked')
-        progress = acked.length > 0
-      }
+    try {
+      progress = await this.putToStores()
+      if (!this.stopped) progress = await this.askMembers() || progress
+      if (!this.stopped && this.init.history.outbox().some((e) => e.status === 'pending')) await this.flush()
+    } finally {
+      this.polling = false
     }
-    if (this.init.history.outbox().some((e) => e.status === 'pending')) await this.flush()
-    if (this.stopped || this.init.history.outbox().length === 0) return
+    if (this.stopped) return
+    const storesUp = this.init.relays().some((r) => !this.storeless.has(r))
+    const waiting = this.init.history.outbox().length > 0 || (this.unstored.size > 0 && storesUp)
+    if (!waiting) return
     this.pollDelay = progress ? ACK_POLL_MIN_MS : Math.min(this.pollDelay * 2, ACK_POLL_MAX_MS)
     this.schedulePoll(false)
+  }
+
+  private async putToStores (): Promise<boolean> {
+    let progress = false
+    for (const relay of this.init.relays()) {
+      if (this.stopped || this.storeless.has(relay)) continue
+      const todo = [...this.unstored.values()].filter((u) => !u.stored.has(relay))
+      for (let i = 0; i < todo.length && !this.stopped; i += SYNC_ENVELOPES_PER_FRAME) {
+        const batch = todo.slice(i, i + SYNC_ENVELOPES_PER_FRAME)
+        const held = await this.init.putToStore(relay, batch.map((u) => u.entry.envelope))
+        if (held == null) {
+          this.storeless.add(relay)
+          break
+        }
+        batch.forEach((u, j) => { if (held[j] === true) u.stored.add(relay) })
+        progress = this.confirm(batch.filter((_, j) => held[j] === true).map((u) => u.entry), 'store') || progress
+      }
+    }
+    // Done with an envelope once every relay with a store that is up has it.
+    const stores = this.init.relays().filter((r) => !this.storeless.has(r))
+    for (const [hash, u] of this.unstored) if (stores.every((r) => u.stored.has(r))) this.unstored.delete(hash)
+    return progress
+  }
+
+  private async askMembers (): Promise<boolean> {
+    const asked = this.init.history.outbox().filter((e) => e.status === 'sent').slice(0, SYNC_MAX_HAVE)
+    if (asked.length === 0) return false
+    const held = await this.init.askMembers(asked.map((e) => Uint8Array.from(Buffer.from(e.hash, 'hex'))))
+    if (held == null || this.stopped) return false
+    return this.confirm(asked.filter((_, i) => held[i] === true), 'member')
+  }
+
+  /** Mark entries acknowledged (persisted) and say so; true if any changed. */
+  private confirm (entries: HistoryEntry[], by: AckedBy): boolean {
+    if (this.stopped || entries.length === 0) return false
+    const acked = this.init.history.markAcked(entries.map((e) => e.index))
+    for (const e of acked) this.init.onStatus(e, 'acked', by)
+    return acked.length > 0
+  }
+
+  /** A relay came back (or is new): try its store again. */
+  relayUp (relay: string): void {
+    this.storeless.delete(relay)
+    this.schedulePoll(true)
   }
 
   stop (): void {

@@ -88,6 +88,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private nextIndex: number
   private opened = false
   private readonly deferred: Array<() => void> = []
+  private readonly early: ChatMessageEvent[] = []
   private readonly roomIdBytes: Uint8Array
   private readonly keys = new Map<number, Uint8Array>()
   private readonly state: RoomState
@@ -128,14 +129,17 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.reservedUpTo = this.state.nextSeq
     this.now = init.now ?? Date.now
     this.history = new RoomHistory({ dir: init.rooms.dir(this.roomId), roomId: this.roomId, key: historyKey(init.identity.secretKey, this.roomIdBytes), self: this.selfHex })
-    this.nextIndex = Math.max(this.history.highest(this.selfHex), init.rooms.loadSync(this.roomId).ownIndexFloor) + 1
+    // History accounts for every index we used (marks survive compaction and wipes).
+    this.nextIndex = this.history.highest(this.selfHex) + 1
     this.gaps = new GapTracker(this.history)
     this.link = init.syncLink?.(this.topicKey) ?? NO_SYNC
     this.outbox = new Outbox({
       history: this.history,
       publish: async (bytes) => await this.publishEnvelope(bytes),
-      askHave: async (hashes, latest) => await this.askHave(hashes, latest),
-      onStatus: (entry, status) => { this.emit('status', { roomId: this.roomId, index: entry.index, seq: Number(entry.seq), status }) }
+      askMembers: async (hashes) => await this.askMembers(hashes),
+      relays: () => this.link.peers().relays,
+      putToStore: async (relay, envelopes) => await this.putToStore(relay, envelopes),
+      onStatus: (entry, status, by) => { this.emit('status', { roomId: this.roomId, index: entry.index, seq: Number(entry.seq), status, ...(by != null ? { ackedBy: by } : {}) }) }
     })
     this.sync = new RoomSync({
       roomId: this.roomId,
@@ -146,7 +150,6 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       joinedAt: this.room.joinedAt,
       loadState: () => this.rooms.loadSync(this.roomId),
       saveState: (state) => { this.rooms.saveSync(this.roomId, state) },
-      onAnnounce: (sender, latest) => { this.announced(sender, latest) },
       onCatchup: (e) => { this.emit('catchup', e) },
       onGap: (e) => { this.emit('gap', e) },
       fingerprintOf: (sender) => fingerprint(hexToBytes(sender)),
@@ -176,6 +179,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   markOpen (): void {
     if (this.opened) return
     this.opened = true
+    // Messages that arrived while the caller was getting ready (they are in history too).
+    for (const m of this.early.splice(0)) this.emit('message', m)
     const damaged = this.history.damaged
     if (damaged != null) {
       this.emit('warning', {
@@ -185,6 +190,12 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       })
     }
     for (const run of this.deferred.splice(0)) run()
+  }
+
+  /** Emit a message, or keep it until the caller listens (see {@link markOpen}). */
+  private emitMessage (event: ChatMessageEvent): void {
+    if (this.opened) this.emit('message', event)
+    else this.early.push(event)
   }
 
   private whenOpen (run: () => void): void {
@@ -216,16 +227,6 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   /** Publish what is still waiting in the outbox (a peer appeared). */
   flushOutbox (): void {
     void this.outbox.flush()
-  }
-
-  /**
-   * Forget this room's history on this machine. Our own numbering continues where it
-   * was (recorded first, durably), so members do not take new messages for duplicates.
-   */
-  wipeHistory (): void {
-    const state = this.rooms.loadSync(this.roomId)
-    this.rooms.saveSync(this.roomId, { ...state, ownIndexFloor: Math.max(state.ownIndexFloor, this.nextIndex - 1) }, true)
-    this.history.wipe()
   }
 
   /** Current epoch of the room (0 until rekeying exists). */
@@ -357,7 +358,15 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (ts < now - MESSAGE_MAX_AGE_MS || ts < this.room.joinedAt - JOIN_SKEW_MS) return this.refuse('StaleMessageError', TopicValidatorResult.Ignore)
     const sender = bytesToHex(msg.sender)
     // Already held (fetched by catch-up, or sent again by an outbox): drop, no penalty.
-    if (HISTORY_KINDS.has(msg.kind) && this.history.holds(sender, Number(msg.index))) return this.refuse('DuplicateError', TopicValidatorResult.Ignore)
+    if (HISTORY_KINDS.has(msg.kind) && this.history.holds(sender, Number(msg.index))) {
+      // Same number, other content: the sender signed two different messages as one (a
+      // broken or dishonest client). Members may now see different things: say so.
+      const held = this.history.entryAt(sender, Number(msg.index))
+      if (held != null && held.hash !== bytesToHex(envelopeHash(data)) && held.body !== msg.body) {
+        this.emit('warning', { roomId: this.roomId, code: 'EquivocationError', message: `${msg.nick} (${fingerprint(msg.sender).slice(0, 8)}) sent two different messages numbered ${msg.index}; only the first is shown` })
+      }
+      return this.refuse('DuplicateError', TopicValidatorResult.Ignore)
+    }
     const admission = this.state.replay.admit(sender, msg.seq, ts)
     // A replay is Ignored, not Rejected: outboxes legitimately publish a message again.
     if (admission === 'replay') return this.refuse('ReplayError', TopicValidatorResult.Ignore)
@@ -405,6 +414,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
    * and refused if already held (nothing is shown twice).
    */
   ingest (data: Uint8Array, via: Via): IngestResult {
+    // A fetch still answering after we left: the room's files are no longer ours to write.
+    if (!this.joined) return 'refused'
     let msg: OpenedMessage
     try {
       msg = openMessage(this.roomIdBytes, (epoch) => this.keys.get(epoch), data)
@@ -481,7 +492,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       }
     }
     // A history message is shown once, when it is first written (entry is then set).
-    if (KIND_TEXT[msg.kind] != null && entry != null) this.emit('message', this.toEvent(entry))
+    if (KIND_TEXT[msg.kind] != null && entry != null) this.emitMessage(this.toEvent(entry))
   }
 
   /**
@@ -524,15 +535,14 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     }
   }
 
-  /** Ask a couple of linked members, then the relays' stores, which of these envelopes they hold. */
-  private async askHave (hashes: Uint8Array[], latest: number): Promise<boolean[] | undefined> {
-    const { members, relays } = this.link.peers()
-    const targets = [...members.sort(() => Math.random() - 0.5).slice(0, 2), ...relays]
+  /** Ask a couple of linked members which of these envelopes they hold (hashes only). */
+  private async askMembers (hashes: Uint8Array[]): Promise<boolean[] | undefined> {
+    const members = [...this.link.peers().members].sort(() => Math.random() - 0.5).slice(0, 2)
     const held = hashes.map(() => false)
     let answered = false
-    for (const peer of targets) {
+    for (const peer of members) {
       try {
-        for await (const frame of this.link.request(peer, { have: hashes.map(wire), known: [{ sender: wire(this.identity.publicKey), upto: BigInt(latest) }] })) {
+        for await (const frame of this.link.request(peer, { have: hashes.map(wire) })) {
           unpackBits(frame.have, hashes.length).forEach((b, i) => { if (b) held[i] = true })
           answered = true
         }
@@ -542,6 +552,28 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       if (held.every(Boolean)) break
     }
     return answered ? held : undefined
+  }
+
+  /**
+   * Put envelopes into a relay's blind store (it keeps only what members put, with the
+   * room proof); which it now holds. Undefined when it keeps none (no store, refused, busy).
+   */
+  private async putToStore (relay: string, envelopes: Uint8Array[]): Promise<boolean[] | undefined> {
+    try {
+      for await (const frame of this.link.request(relay, { put: envelopes.map(wire) })) {
+        return unpackBits(frame.have, envelopes.length)
+      }
+    } catch (err: any) {
+      log('store put to %s: %s', relay, err.message)
+    }
+    return undefined
+  }
+
+  /** A relay of the room is connected (again): its store may take what it lacks, and have news. */
+  relayUp (relayPeerId: string): void {
+    this.outbox.relayUp(relayPeerId)
+    void this.outbox.flush()
+    this.catchUpFromStore(relayPeerId)
   }
 
   /**
@@ -600,7 +632,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
         throw new SendError(`message not sent: it could not be written to history first (${String(err?.message ?? err)})`)
       }
       this.nextIndex++
-      this.emit('message', this.toEvent(entry))
+      this.emitMessage(this.toEvent(entry))
+      this.emit('status', { roomId: this.roomId, index, seq: Number(seq), status: 'pending' })
       await this.outbox.submit(entry)
       return this.toEvent(entry)
     }

@@ -1,7 +1,7 @@
 import { logger } from '@libp2p/logger'
 import {
-  CATCHUP_MIN_INTERVAL_MS, GAP_REPAIR_DELAY_MS, GAP_REPORT_AFTER_MS, JOIN_SKEW_MS, SYNC_ENVELOPES_PER_FRAME,
-  SYNC_MAX_ENVELOPES, SYNC_MAX_KNOWN, SYNC_MAX_RANGES
+  CATCHUP_MIN_INTERVAL_MS, GAP_REPAIR_DELAY_MS, GAP_REPORT_AFTER_MS, GAP_RETRY_MAX_MS, GAP_RETRY_MIN_MS, JOIN_SKEW_MS,
+  SYNC_ENVELOPES_PER_FRAME, SYNC_MAX_ENVELOPES, SYNC_MAX_KNOWN, SYNC_MAX_RANGES, SYNC_MAX_REMEMBERED
 } from '../constants.js'
 import { bytesToHex, hexToBytes } from '../crypto/index.js'
 import type { RoomHistory, Via } from '../history/index.js'
@@ -10,6 +10,17 @@ import type { SyncState } from '../room/index.js'
 import { countMissing, type Gap, type GapTracker } from './gaps.js'
 
 const log = logger('cryptochat:sync')
+
+function gapKey (gap: Gap): string {
+  return `${gap.sender}:${gap.first}:${gap.last}`
+}
+
+/** Set a key in a map kept to SYNC_MAX_REMEMBERED entries (the oldest goes first). */
+function remember<K, V> (map: Map<K, V>, key: K, value: V): void {
+  map.delete(key)
+  if (map.size >= SYNC_MAX_REMEMBERED) map.delete(map.keys().next().value as K)
+  map.set(key, value)
+}
 
 /** Outcome of taking in a fetched envelope. */
 export type IngestResult = 'accepted' | 'duplicate' | 'refused'
@@ -54,8 +65,6 @@ export interface RoomSyncInit {
   joinedAt: number
   loadState: () => SyncState
   saveState: (state: SyncState) => void
-  /** A sender's announcement reached us through a sync question (see Outbox). */
-  onAnnounce: (sender: string, latest: number) => void
   onCatchup: (event: CatchupEvent) => void
   onGap: (event: GapEvent) => void
   fingerprintOf: (sender: string) => string
@@ -78,6 +87,10 @@ export class RoomSync {
   private gapTimer?: ReturnType<typeof setTimeout>
   private stopped = false
   private repairing = false
+  /** When unfilled gaps may be asked about again, and the backoff; reset when a new peer appears. */
+  private retryAt = 0
+  private retryDelay = GAP_RETRY_MIN_MS
+  private lastPeers = ''
 
   constructor (init: RoomSyncInit) {
     this.init = init
@@ -88,11 +101,18 @@ export class RoomSync {
   async catchUpFromMember (peer: string, force = false): Promise<number> {
     const last = this.lastAsked.get(peer) ?? -Infinity
     if (!force && this.now() - last < CATCHUP_MIN_INTERVAL_MS) return 0
-    this.lastAsked.set(peer, this.now())
+    remember(this.lastAsked, peer, this.now())
     // `since` 0 means "no date-based selection" to the responder: never send 0 here.
     const since = Math.max(this.init.joinedAt - JOIN_SKEW_MS, 1)
-    const known = this.init.history.senders().slice(0, SYNC_MAX_KNOWN).map((sender) => ({ sender: wire(hexToBytes(sender)), upto: BigInt(this.init.history.contiguous(sender)) }))
-    const count = await this.fetch(peer, { fetch: true, since: BigInt(since), known, limit: SYNC_MAX_ENVELOPES }, 'catchup')
+    let count = 0
+    // One request brings at most SYNC_MAX_ENVELOPES; ask again (what we hold has moved on)
+    // while a full batch keeps coming.
+    for (let round = 0; round < 20 && !this.stopped; round++) {
+      const known = this.init.history.senders().slice(0, SYNC_MAX_KNOWN).map((sender) => ({ sender: wire(hexToBytes(sender)), upto: BigInt(this.init.history.contiguous(sender)) }))
+      const got = await this.fetch(peer, { fetch: true, since: BigInt(since), known, limit: SYNC_MAX_ENVELOPES }, 'catchup')
+      count += got.accepted
+      if (got.received < SYNC_MAX_ENVELOPES || got.accepted === 0) break
+    }
     if (count > 0) this.init.onCatchup({ roomId: this.init.roomId, count, from: 'member', peerId: peer })
     this.scheduleGapCheck()
     return count
@@ -101,10 +121,17 @@ export class RoomSync {
   /** Fetch what a relay's blind store kept since we last read it (a relay without a store refuses: fine). */
   async catchUpFromStore (relay: string): Promise<number> {
     const state = this.init.loadState()
-    const after = BigInt(state.storeCursors[relay] ?? '0')
-    let cursor = after
-    const count = await this.fetch(relay, { fetch: true, after, limit: SYNC_MAX_ENVELOPES }, 'catchup', (c) => { cursor = c })
-    if (cursor > after) {
+    let cursor = BigInt(state.storeCursors[relay] ?? '0')
+    // The first read of a store starts at our join (less the skew), not 7 days back.
+    const since = BigInt(Math.max(this.init.joinedAt - JOIN_SKEW_MS, 1))
+    let count = 0
+    for (let round = 0; round < 20 && !this.stopped; round++) {
+      const from = cursor
+      const got = await this.fetch(relay, { fetch: true, after: from, since, limit: SYNC_MAX_ENVELOPES }, 'catchup', (c) => { cursor = c })
+      count += got.accepted
+      if (got.received < SYNC_MAX_ENVELOPES || cursor <= from) break
+    }
+    if (cursor > BigInt(state.storeCursors[relay] ?? '0')) {
       const fresh = this.init.loadState()
       this.init.saveState({ ...fresh, storeCursors: { ...fresh.storeCursors, [relay]: cursor.toString() } })
     }
@@ -113,21 +140,23 @@ export class RoomSync {
     return count
   }
 
-  /** Run one request and take in what it returns; returns how many new messages it brought. */
-  private async fetch (peer: string, query: Partial<SyncQuery>, via: Via, onCursor?: (cursor: bigint) => void): Promise<number> {
-    let count = 0
+  /** Run one request and take in what it returns: how many envelopes came, and how many were new. */
+  private async fetch (peer: string, query: Partial<SyncQuery>, via: Via, onCursor?: (cursor: bigint) => void): Promise<{ received: number, accepted: number }> {
+    let received = 0
+    let accepted = 0
     try {
       for await (const frame of this.init.link.request(peer, query)) {
         if (this.stopped) break
         for (const envelope of frame.envelopes) {
-          if (this.init.ingest(envelope, via) === 'accepted') count++
+          received++
+          if (this.init.ingest(envelope, via) === 'accepted') accepted++
         }
         if (frame.cursor > 0n) onCursor?.(frame.cursor)
       }
     } catch (err: any) {
       log('sync with %s: %s', peer, err.message)
     }
-    return count
+    return { received, accepted }
   }
 
   /** Look at gaps soon (debounced): out-of-order delivery fills most by itself. */
@@ -145,10 +174,19 @@ export class RoomSync {
     if (this.repairing || this.stopped) return
     const gaps = this.init.gaps.missing()
     if (gaps.length === 0) return
+    // Gaps already reported are asked about again only with backoff, or when someone new
+    // is reachable: asking the same peers for what they did not have is a busy loop.
+    const { members, relays } = this.init.link.peers()
+    const peers = [...members, ...relays].sort().join(',')
+    const fresh = gaps.some((g) => !this.reported.has(gapKey(g)))
+    if (!fresh && peers === this.lastPeers && this.now() < this.retryAt) return
+    if (peers !== this.lastPeers || fresh) this.retryDelay = GAP_RETRY_MIN_MS
+    this.lastPeers = peers
+    this.retryAt = this.now() + this.retryDelay
+    this.retryDelay = Math.min(this.retryDelay * 2, GAP_RETRY_MAX_MS)
     this.repairing = true
     try {
       const deadline = this.now() + GAP_REPORT_AFTER_MS
-      const { members, relays } = this.init.link.peers()
       const want = gaps.slice(0, SYNC_MAX_RANGES).map((g) => ({ sender: wire(hexToBytes(g.sender)), first: BigInt(g.first), last: BigInt(g.last) }))
       for (const peer of members) {
         if (this.init.gaps.missing().length === 0 || this.now() > deadline) break
@@ -167,8 +205,9 @@ export class RoomSync {
   /** Tell the user once about each gap nobody could fill. */
   private report (gaps: Gap[]): void {
     for (const gap of gaps) {
-      const key = `${gap.sender}:${gap.first}:${gap.last}`
+      const key = gapKey(gap)
       if (this.reported.has(key)) continue
+      if (this.reported.size >= SYNC_MAX_REMEMBERED) this.reported.delete(this.reported.values().next().value as string)
       this.reported.add(key)
       this.init.onGap({
         roomId: this.init.roomId,
@@ -185,8 +224,6 @@ export class RoomSync {
   async * serve (request: SyncRequest): AsyncGenerator<SyncResponse> {
     const history = this.init.history
     const empty: SyncResponse = { status: SyncResponse.Status.OK, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: false }
-    // A question about envelopes also says what its asker has sent: learn from it.
-    for (const k of request.known) this.init.onAnnounce(bytesToHex(k.sender), Number(k.upto))
     if (request.have.length > 0) {
       const bits = request.have.map((h) => history.byEnvelopeHash(bytesToHex(h)) != null)
       yield { ...empty, have: wire(packBits(bits)), done: !request.fetch }

@@ -30,6 +30,7 @@ export interface HistoryRecord {
   receivedAt: bigint
   via: HistoryVia
   acked: bigint[]
+  marks: HistoryMark[]
 }
 
 export namespace HistoryRecord {
@@ -74,6 +75,13 @@ export namespace HistoryRecord {
           }
         }
 
+        if (obj.marks != null && obj.marks.length > 0) {
+          for (const value of obj.marks) {
+            w.uint32(58)
+            HistoryMark.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -84,7 +92,8 @@ export namespace HistoryRecord {
           epoch: 0,
           receivedAt: 0n,
           via: HistoryVia.LIVE,
-          acked: []
+          acked: [],
+          marks: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -121,6 +130,16 @@ export namespace HistoryRecord {
               obj.acked.push(reader.uint64())
               break
             }
+            case 7: {
+              if (opts.limits?.marks != null && obj.marks.length === opts.limits.marks) {
+                throw new MaxLengthError('Decode error - repeated field "marks" had too many elements')
+              }
+
+              obj.marks.push(HistoryMark.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.marks$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -131,7 +150,8 @@ export namespace HistoryRecord {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          acked: 0
+          acked: 0,
+          marks: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -190,6 +210,24 @@ export namespace HistoryRecord {
 
               break
             }
+            case 7: {
+              if (opts.limits?.marks != null && obj.marks === opts.limits.marks) {
+                throw new MaxLengthError('Streaming decode error - repeated field "marks" had too many elements')
+              }
+
+              for (const evt of HistoryMark.codec().stream(reader, reader.uint32(), `${prefix}.marks[]`, {
+                limits: opts.limits?.marks$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.marks
+                }
+              }
+
+              obj.marks++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -233,6 +271,18 @@ export namespace HistoryRecord {
     value: bigint
   }
 
+  export interface HistoryRecordMarksSenderFieldEvent {
+    field: '$.marks[].sender'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface HistoryRecordMarksUptoFieldEvent {
+    field: '$.marks[].upto'
+    value: bigint
+    index: number
+  }
+
   export function encode (obj: Partial<HistoryRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, HistoryRecord.codec())
   }
@@ -241,7 +291,119 @@ export namespace HistoryRecord {
     return decodeMessage(buf, HistoryRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryRecord>): Generator<HistoryRecordEnvelopeFieldEvent | HistoryRecordMessageFieldEvent | HistoryRecordEpochFieldEvent | HistoryRecordReceivedAtFieldEvent | HistoryRecordViaFieldEvent | HistoryRecordAckedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryRecord>): Generator<HistoryRecordEnvelopeFieldEvent | HistoryRecordMessageFieldEvent | HistoryRecordEpochFieldEvent | HistoryRecordReceivedAtFieldEvent | HistoryRecordViaFieldEvent | HistoryRecordAckedFieldEvent | HistoryRecordMarksSenderFieldEvent | HistoryRecordMarksUptoFieldEvent> {
     return streamMessage(buf, HistoryRecord.codec(), opts)
+  }
+}
+
+export interface HistoryMark {
+  sender: Uint8Array<ArrayBuffer>
+  upto: bigint
+}
+
+export namespace HistoryMark {
+  let _codec: Codec<HistoryMark>
+
+  export const codec = (): Codec<HistoryMark> => {
+    if (_codec == null) {
+      _codec = message<HistoryMark>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.sender != null && obj.sender.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.sender)
+        }
+
+        if ((obj.upto != null && obj.upto !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.upto)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sender: uint8ArrayAlloc(0),
+          upto: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.sender = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.upto = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.sender`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.upto`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface HistoryMarkSenderFieldEvent {
+    field: '$.sender'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface HistoryMarkUptoFieldEvent {
+    field: '$.upto'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<HistoryMark>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, HistoryMark.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryMark>): HistoryMark {
+    return decodeMessage(buf, HistoryMark.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HistoryMark>): Generator<HistoryMarkSenderFieldEvent | HistoryMarkUptoFieldEvent> {
+    return streamMessage(buf, HistoryMark.codec(), opts)
   }
 }

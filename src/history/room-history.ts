@@ -83,6 +83,9 @@ export class RoomHistory {
   private readonly list: HistoryEntry[] = []
   private readonly byHash = new Map<string, HistoryEntry>()
   private readonly held = new Map<string, Map<number, HistoryEntry>>()
+  /** Per sender: every index up to this is accounted for (compacted or wiped away). */
+  private readonly marks = new Map<string, number>()
+  private closed = false
   private readonly self: string
   private readonly maxMessages: number
   /** Set when the log's tail was damaged at open: it was moved aside, the rest kept. */
@@ -94,7 +97,9 @@ export class RoomHistory {
     this.log = createRecordLog({ path: join(init.dir, HISTORY_FILE), key: init.key, label: historyLabel(init.roomId) })
     const opened = this.log.open()
     if (opened.damaged != null) this.damaged = opened.damaged
-    for (const entry of entriesOf(opened.records, this.self)) this.insert(entry)
+    const { entries, marks } = contentsOf(opened.records, this.self)
+    for (const [sender, upto] of marks) this.marks.set(sender, upto)
+    for (const entry of entries) this.insert(entry)
     if (this.list.length > this.maxMessages * 1.1) this.compact()
   }
 
@@ -108,7 +113,7 @@ export class RoomHistory {
     const check: LogCheck = fileExists(path)
       ? checkRecordLog(path, init.key, historyLabel(init.roomId), { onRecord: (r) => { records.push(r) } })
       : { records: 0, goodBytes: 0, totalBytes: 0, ok: true }
-    return { entries: entriesOf(records, init.self), check }
+    return { entries: contentsOf(records, init.self).entries, check }
   }
 
   /** Every entry, in the order it was written here. */
@@ -127,7 +132,12 @@ export class RoomHistory {
 
   /** Whether we hold `index` from `sender` (hex). */
   holds (sender: string, index: number): boolean {
-    return this.held.get(sender)?.has(index) === true
+    return this.held.get(sender)?.has(index) === true || index <= (this.marks.get(sender) ?? 0)
+  }
+
+  /** The entry we hold for `index` from `sender` (undefined: not held, or only accounted for by a mark). */
+  entryAt (sender: string, index: number): HistoryEntry | undefined {
+    return this.held.get(sender)?.get(index)
   }
 
   /** The entry with this envelope hash (hex), if we hold it. */
@@ -135,31 +145,41 @@ export class RoomHistory {
     return this.byHash.get(hash)
   }
 
-  /** Indexes held per sender (hex key). */
-  heldIndexes (sender: string): Iterable<number> {
-    return this.held.get(sender)?.keys() ?? []
+  /** Indexes held from `sender` above its mark (see {@link lowest}), ascending. */
+  heldIndexes (sender: string): number[] {
+    const mark = this.marks.get(sender) ?? 0
+    return [...(this.held.get(sender)?.keys() ?? [])].filter((i) => i > mark).sort((a, b) => a - b)
   }
 
-  /** Senders we hold messages from. */
+  /** Senders we hold messages from (or hold marks for). */
   senders (): string[] {
-    return [...this.held.keys()]
+    return [...new Set([...this.held.keys(), ...this.marks.keys()])]
   }
 
-  /** Highest index per sender such that we hold every index from its lowest held one up to it. */
+  /** The lowest index accounted for from `sender` (1 when a mark covers the start; 0: none). */
+  lowest (sender: string): number {
+    if ((this.marks.get(sender) ?? 0) > 0) return 1
+    let low = 0
+    for (const i of this.held.get(sender)?.keys() ?? []) if (low === 0 || i < low) low = i
+    return low
+  }
+
+  /** Highest index per sender such that we hold every index from its lowest one up to it. */
   contiguous (sender: string): number {
     const mine = this.held.get(sender)
-    if (mine == null || mine.size === 0) return 0
-    let low = Infinity
-    for (const i of mine.keys()) if (i < low) low = i
-    let upto = low
-    while (mine.has(upto + 1)) upto++
+    let upto = this.marks.get(sender) ?? 0
+    if (upto === 0) {
+      upto = this.lowest(sender)
+      if (upto === 0) return 0
+    }
+    while (mine?.has(upto + 1) === true) upto++
     return upto
   }
 
-  /** Highest index we hold from `sender` (0: none). */
+  /** Highest index accounted for from `sender` (0: none). */
   highest (sender: string): number {
-    let top = 0
-    for (const i of this.heldIndexes(sender)) if (i > top) top = i
+    let top = this.marks.get(sender) ?? 0
+    for (const i of this.held.get(sender)?.keys() ?? []) if (i > top) top = i
     return top
   }
 
@@ -174,7 +194,7 @@ export class RoomHistory {
    * this returns (an OS crash may lose what {@link sync} has not yet flushed).
    */
   add (entry: HistoryEntry): boolean {
-    if (this.holds(entry.sender, entry.index) || this.byHash.has(entry.hash)) return false
+    if (this.closed || this.holds(entry.sender, entry.index) || this.byHash.has(entry.hash)) return false
     this.log.append(encodeEntry(entry))
     this.insert(entry)
     if (this.list.length > this.maxMessages * 1.1) this.compact()
@@ -183,6 +203,7 @@ export class RoomHistory {
 
   /** Mark our own messages acknowledged (persisted, so they are not sent again after a restart). */
   markAcked (indexes: number[]): HistoryEntry[] {
+    if (this.closed) return []
     const own = this.held.get(this.self)
     const changed: HistoryEntry[] = []
     for (const i of indexes) {
@@ -204,9 +225,15 @@ export class RoomHistory {
     for (const w of selection.want) {
       const mine = this.held.get(w.sender)
       if (mine == null) continue
-      for (let i = w.first; i <= w.last && out.size < selection.limit; i++) {
-        const e = mine.get(i)
-        if (e != null) out.add(e)
+      // Walk whichever is smaller: the range (clamped to what we hold) or what we hold.
+      const last = Math.min(w.last, this.highest(w.sender))
+      if (last - w.first + 1 <= mine.size) {
+        for (let i = w.first; i <= last && out.size < selection.limit; i++) {
+          const e = mine.get(i)
+          if (e != null) out.add(e)
+        }
+      } else {
+        for (const [i, e] of mine) if (i >= w.first && i <= last && out.size < selection.limit) out.add(e)
       }
     }
     for (const e of selection.since > 0 ? this.list : []) {
@@ -224,15 +251,21 @@ export class RoomHistory {
     await this.log.sync()
   }
 
-  /** Forget every message of this room (the log is replaced by an empty one, atomically). */
-  wipe (): void {
-    this.log.rewrite([])
-    this.list.length = 0
-    this.byHash.clear()
-    this.held.clear()
+  /**
+   * Forget this room's messages, except ours that nobody has acknowledged yet (they are
+   * still to be delivered). What was held stays accounted for (marks), so it is not
+   * fetched again by catch-up, and our numbering goes on. Returns how many were dropped.
+   */
+  wipe (): number {
+    const keep = this.list.filter((e) => e.sender === this.self && e.status !== 'acked')
+    const dropped = this.list.length - keep.length
+    this.rewriteKeeping(keep, this.senders().map((sender) => [sender, this.highest(sender)]))
+    return dropped
   }
 
+  /** Close the file; later writes are ignored (a session may still be finishing a request). */
   close (): void {
+    this.closed = true
     this.log.close()
   }
 
@@ -244,17 +277,32 @@ export class RoomHistory {
     mine.set(entry.index, entry)
   }
 
-  /** Keep the newest `maxMessages` (and every unacknowledged message of ours); rewrite the log atomically. */
+  /**
+   * Keep the newest `maxMessages` (and every unacknowledged message of ours); what is
+   * dropped stays accounted for, up to the highest index dropped per sender (marks).
+   */
   private compact (): void {
     const drop = this.list.length - this.maxMessages
-    const keep = this.list.filter((e, i) => i >= drop || (e.sender === this.self && e.status !== 'acked'))
-    const records = keep.map(encodeEntry)
+    const keep: HistoryEntry[] = []
+    const marks = new Map(this.marks)
+    this.list.forEach((e, i) => {
+      if (i >= drop || (e.sender === this.self && e.status !== 'acked')) keep.push(e)
+      else if (e.index > (marks.get(e.sender) ?? 0)) marks.set(e.sender, e.index)
+    })
+    this.rewriteKeeping(keep, [...marks])
+  }
+
+  /** Replace the log (atomically) with these marks and entries, and the memory to match. */
+  private rewriteKeeping (keep: HistoryEntry[], marks: Array<[string, number]>): void {
+    const records = [marksRecord(marks), ...keep.map(encodeEntry)]
     const ownAcked = keep.filter((e) => e.sender === this.self && e.status === 'acked').map((e) => e.index)
     if (ownAcked.length > 0) records.push(ackRecord(ownAcked))
     this.log.rewrite(records)
     this.list.length = 0
     this.byHash.clear()
     this.held.clear()
+    this.marks.clear()
+    for (const [sender, upto] of marks) if (upto > 0) this.marks.set(sender, upto)
     for (const e of keep) this.insert(e)
   }
 }
@@ -277,21 +325,29 @@ function encodeEntry (e: HistoryEntry): Uint8Array {
     addrs: [],
     index: BigInt(e.index)
   })
-  return HistoryRecord.encode({ envelope: wire(e.envelope), message, epoch: e.epoch, receivedAt: BigInt(e.receivedAt), via: VIA[e.via], acked: [] })
+  return HistoryRecord.encode({ ...EMPTY_RECORD, envelope: wire(e.envelope), message, epoch: e.epoch, receivedAt: BigInt(e.receivedAt), via: VIA[e.via] })
 }
+
+const EMPTY_RECORD: HistoryRecord = { envelope: new Uint8Array(0), message: new Uint8Array(0), epoch: 0, receivedAt: 0n, via: HistoryVia.LIVE, acked: [], marks: [] }
 
 /** The log record saying these of our indexes were acknowledged. */
 function ackRecord (indexes: number[]): Uint8Array {
-  return HistoryRecord.encode({ envelope: new Uint8Array(0), message: new Uint8Array(0), epoch: 0, receivedAt: 0n, via: HistoryVia.LIVE, acked: indexes.map(BigInt) })
+  return HistoryRecord.encode({ ...EMPTY_RECORD, acked: indexes.map(BigInt) })
+}
+
+/** The log record saying every index up to `upto` of each sender is accounted for. */
+function marksRecord (marks: Array<[string, number]>): Uint8Array {
+  return HistoryRecord.encode({ ...EMPTY_RECORD, marks: marks.filter(([, upto]) => upto > 0).map(([sender, upto]) => ({ sender: wire(hexBytes(sender)), upto: BigInt(upto) })) })
 }
 
 function hexBytes (hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex, 'hex'))
 }
 
-/** The messages a log's records hold, in order, with our own messages' acknowledgements applied. */
-function entriesOf (records: Uint8Array[], self: string): HistoryEntry[] {
+/** The messages a log's records hold, in order, with our own messages' acknowledgements applied, and its marks. */
+function contentsOf (records: Uint8Array[], self: string): { entries: HistoryEntry[], marks: Map<string, number> } {
   const entries: HistoryEntry[] = []
+  const marks = new Map<string, number>()
   const own = new Map<number, HistoryEntry>()
   for (const bytes of records) {
     const record = decodeRecord(bytes)
@@ -301,6 +357,10 @@ function entriesOf (records: Uint8Array[], self: string): HistoryEntry[] {
         const e = own.get(Number(i))
         if (e != null) e.status = 'acked'
       }
+      for (const m of record.marks) {
+        const sender = bytesToHex(m.sender)
+        if (m.sender.length === 32 && Number(m.upto) > (marks.get(sender) ?? 0)) marks.set(sender, Number(m.upto))
+      }
       continue
     }
     const entry = toEntry(record, self)
@@ -308,7 +368,7 @@ function entriesOf (records: Uint8Array[], self: string): HistoryEntry[] {
     entries.push(entry)
     if (entry.sender === self) own.set(entry.index, entry)
   }
-  return entries
+  return { entries, marks }
 }
 
 function decodeRecord (bytes: Uint8Array): HistoryRecord | undefined {

@@ -64,15 +64,10 @@ export interface RoomState {
   replay: ReplayWindow
 }
 
-/** What a room remembers for catch-up: how far each relay's store was read, and our own index floor. */
+/** What a room remembers for catch-up: how far each relay's store was read. */
 export interface SyncState {
   /** Per relay peer id: the store cursor up to which we have read it. */
   storeCursors: Record<string, string>
-  /**
-   * Our own history indexes below this were used (kept when history is wiped, so a number
-   * is never reused: members would drop the new message as a duplicate).
-   */
-  ownIndexFloor: number
 }
 
 /** Normalise and check a room id typed by a user. */
@@ -99,8 +94,8 @@ export interface RoomStore {
   /** The room's directory (its files, history included, live there). */
   dir(roomId: string): string
   loadSync(roomId: string): SyncState
-  /** Persist catch-up state; `durable` fsyncs (for `ownIndexFloor`). */
-  saveSync(roomId: string, state: SyncState, durable?: boolean): void
+  /** Persist catch-up state (not fsynced: a lost cursor only means reading a store again). */
+  saveSync(roomId: string, state: SyncState): void
   /**
    * Hold the room for this process while it is open: two processes on one data
    * directory would reuse sequence numbers (receivers drop them as replays) and
@@ -251,21 +246,17 @@ export function createRoomStore (dataDir: string, init: RoomStoreInit = {}): Roo
     },
     loadSync (roomId) {
       const path = join(roomDir(dataDir, roomId), SYNC_FILE)
-      const empty: SyncState = { storeCursors: {}, ownIndexFloor: 0 }
+      const empty: SyncState = { storeCursors: {} }
       if (!fileExists(path)) return empty
       const raw = readPrivateJson(path, MAX_ROOM_FILE_BYTES) as any
-      // Cursors are only hints (a malformed one means "read from the start"; duplicates are
-      // refused anyway). The floor matters, so a malformed one is refused by a bigger floor
-      // recomputed from history by the caller.
+      // Cursors are only hints: a malformed one means "read from the start" (duplicates are
+      // refused anyway).
       const cursors: Record<string, string> = {}
       for (const [k, v] of Object.entries(raw?.storeCursors ?? {})) if (typeof v === 'string' && /^[0-9]{1,20}$/.test(v)) cursors[k] = v
-      return {
-        storeCursors: cursors,
-        ownIndexFloor: Number.isSafeInteger(raw?.ownIndexFloor) ? raw.ownIndexFloor : 0
-      }
+      return { storeCursors: cursors }
     },
-    saveSync (roomId, state, durable = false) {
-      writePrivateFile(join(roomDir(dataDir, roomId), SYNC_FILE), JSON.stringify(state), { durable })
+    saveSync (roomId, state) {
+      writePrivateFile(join(roomDir(dataDir, roomId), SYNC_FILE), JSON.stringify(state), { durable: false })
     },
     saveReplay (roomId, replay) {
       // Rewritten up to every REPLAY_FLUSH_MS: atomic, but not fsynced (see WriteOptions).

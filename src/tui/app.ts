@@ -153,13 +153,16 @@ export class TuiApp implements CommandContext {
   }
 
   private onMessage (m: ChatMessageEvent): void {
+    // A message can reach us twice around a room's opening: in the history read and as an
+    // event. One (sender, number) is one line.
+    const room = this.model.find(m.roomId)
+    if (room?.lines.some((l) => l.index === m.index && l.fingerprint === m.fingerprint) === true) return
     const line = this.messageLine(m)
     if (m.via !== 'repair' && m.via !== 'catchup') {
       this.line(m.roomId, line)
       return
     }
     // Fetched late: shown in its place by time, not at the bottom.
-    const room = this.model.find(m.roomId)
     const rows = room != null && room.scroll > 0 ? this.init.view.rowCount(line, room) : 1
     this.model.insertLine(m.roomId, line, rows)
     this.render()
