@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url'
 import { acceptInvite, createChatClient, createRoom, issueInvite, type ChatClient, type RoomSession } from '../src/chat/index.js'
 import { loadOrCreateIdentity, type Identity } from '../src/identity/index.js'
 import { createRoomStore, type RoomRecord, type RoomStore } from '../src/room/index.js'
-import { mapPool } from './pool.js'
+import { checkDeadline, mapPool } from './pool.js'
 import { progress } from './progress.js'
 import { rssMb, spawnJson, startJson, stopChild, type JsonProcess } from './spawn.js'
 import { growth, median, round, type Growth } from './stats.js'
@@ -40,6 +40,8 @@ const RSS_SETTLE_MAX_MS = 4000
  */
 const JOIN_CONCURRENCY = 1
 const JOIN_TIMEOUT_MS = 60_000
+/** How long growing the room to the next size may take (25 to 50 takes about a minute on 2 cores). */
+const GROW_TIMEOUT_MS = 120_000
 /** How long the client process may take to hear of every member of a checkpoint… */
 const HEARD_TIMEOUT_MS = 30_000
 /** …and links counted once they reach every member or stop changing for this long (a member's fallback dial comes after 3 s). */
@@ -59,6 +61,8 @@ export interface Footprint {
   rss_mb: {
     client_idle: number
     relay_n50: number | null
+    /** The fitted line at N = 50, when the room did not get there. */
+    relay_n50_from_fit?: number
     relay_by_n: Record<string, number>
     client_by_n: Record<string, number>
     relay_mb_per_member: number
@@ -93,13 +97,14 @@ async function settledRss (pids: number[]): Promise<{ rss: number[], ms: number 
 
 /** What the client process has said so far: members heard of, links up. */
 function heardBy (proc: JsonProcess): { members: number, links: number } {
-  const members = new Set<string>()
+  const present = new Map<string, boolean>()
   const up = new Map<string, boolean>()
   for (const { line } of proc.lines) {
-    if (line.type === 'member' && line.self !== true && (line.event === 'join' || line.event === 'present')) members.add(line.fingerprint)
+    if (line.type === 'member' && line.self !== true) present.set(line.fingerprint, line.event !== 'leave' && line.event !== 'gone')
     if (line.type === 'peer') up.set(line.peerId, line.up === true)
   }
-  return { members: members.size, links: [...up.values()].filter(Boolean).length }
+  const count = (m: Map<string, boolean>): number => [...m.values()].filter(Boolean).length
+  return { members: count(present), links: count(up) }
 }
 
 /** The room being measured: a relay process, in-process members, and a member talking on demand. */
@@ -152,7 +157,11 @@ class FootprintRoom {
     return await this.startClient(loadOrCreateIdentity(d).identity, rooms, opts)
   }
 
-  /** A new member, timed: ms to ready and to the first message from another member. */
+  /**
+   * A new member, timed: ms to ready and to the first message from another member. It
+   * leaves again, so every timed join meets the same small room and the room's size
+   * stays what the memory steps say.
+   */
   async joinTimed (listen?: string[]): Promise<{ ready: number, first: number }> {
     const t0 = performance.now()
     const session = await this.addMember(listen != null ? { listen } : {})
@@ -161,7 +170,10 @@ class FootprintRoom {
       new Promise<boolean>((resolve) => { session.on('message', (m) => { if (!m.self) resolve(true) }) }),
       sleep(10_000).then(() => false)
     ])
-    return { ready, first: heard ? performance.now() - t0 : NaN }
+    const first = heard ? performance.now() - t0 : NaN
+    const client = this.clients.pop()
+    await client?.stop().catch(() => {})
+    return { ready, first }
   }
 
   /** The owner sends at the paced load's rate, or falls silent. */
@@ -199,9 +211,12 @@ class MemoryByN {
     if (this.error != null || n < this.members()) return
     try {
       progress(`footprint: room of ${n} members (relay and client RSS)…`)
+      const deadline = Date.now() + GROW_TIMEOUT_MS
       await mapPool(Array.from({ length: n - this.members() }), JOIN_CONCURRENCY, async () => {
+        checkDeadline(deadline, () => `the room did not grow to ${n} within ${GROW_TIMEOUT_MS / 1000} s: ${this.members()}/${n} members`)
         progress(`footprint: room of ${n} members: ${this.members()}/${n} joined…`)
-        await this.room.addMember({ linkMembers: false })
+        // A join can time out in a busy room on a busy machine: one more try before giving up.
+        await this.room.addMember({ linkMembers: false }).catch(async () => await this.room.addMember({ linkMembers: false }))
       })
       const t0 = performance.now()
       let links = -1
@@ -233,13 +248,7 @@ export async function footprint (sizes: number[], trials = 3): Promise<Footprint
     proc = spawnJson([join(BIN, 'cryptochat.js'), 'join', room.record.roomId, '--invite', room.invite(), '--json', '--data-dir', room.temp()])
     const procReady = await proc.waitFor((l) => l.type === 'ready')
     const procFirst = await proc.waitFor((l) => l.type === 'message' && l.self !== true, 10_000).catch(() => ({ ms: NaN }))
-    room.talk(false)
-    const memory = new MemoryByN(room, proc)
-    const ascending = [...new Set(sizes)].sort((a, b) => a - b)
-    // The smallest room (2: the owner and the client process) is measured idle, before the timed joins add members.
-    if (ascending[0] === memory.members()) await memory.at(ascending.shift() as number)
     progress(`footprint: timing ${trials} direct and ${trials} relayed joins…`)
-    room.talk(true)
     const direct: Array<{ ready: number, first: number }> = []
     const relayed: Array<{ ready: number, first: number }> = []
     for (let i = 0; i < trials; i++) {
@@ -247,7 +256,8 @@ export async function footprint (sizes: number[], trials = 3): Promise<Footprint
       relayed.push(await room.joinTimed(['/p2p-circuit']))
     }
     room.talk(false)
-    for (const n of ascending) await memory.at(n)
+    const memory = new MemoryByN(room, proc)
+    for (const n of [...new Set(sizes)].sort((a, b) => a - b)) await memory.at(n)
     const relayGrowth = growth(memory.relay)
     const clientGrowth = growth(memory.client)
     const med = (xs: number[]): number => Math.round(median(xs))
@@ -265,6 +275,8 @@ export async function footprint (sizes: number[], trials = 3): Promise<Footprint
         // Idle: the smallest room measured, nothing being sent.
         client_idle: memory.client[Math.min(...Object.keys(memory.client).map(Number))] ?? NaN,
         relay_n50: memory.relay[50] ?? null,
+        // Where the room did not reach 50: the fitted line's value there, marked as such.
+        ...(memory.relay[50] == null && Number.isFinite(relayGrowth.mb_per_member) ? { relay_n50_from_fit: round(relayGrowth.intercept + 50 * relayGrowth.mb_per_member, 1) } : {}),
         relay_by_n: memory.relay,
         client_by_n: memory.client,
         relay_mb_per_member: round(relayGrowth.mb_per_member, 3),

@@ -48,7 +48,11 @@ function memoryTable (rss: Report['rss_mb']): string {
   const sizes = Object.keys(rss.relay_by_n ?? {}).map(Number).sort((a, b) => a - b)
   const body = sizes.map((n) => [n, rss.relay_by_n?.[n], rss.client_by_n?.[n]])
   const g = (x: Report['rss_mb']['relay_growth']): string => (x == null ? '–' : `${x.mb_per_member} MB/member (r² ${x.r2}; per segment ${x.segment_mb_per_member.join(', ')}): ${x.verdict}`)
-  return `${table(['members N', 'relay RSS MB', 'client RSS MB'], body)}\n\nGrowth: relay ${g(rss.relay_growth)}; client ${g(rss.client_growth)}`
+  const notes = [
+    rss.error != null ? `The room stopped growing: ${rss.error}.` : '',
+    rss.relay_n50_from_fit != null ? `Relay at N = 50 from the fitted line (not measured): ${rss.relay_n50_from_fit} MB.` : ''
+  ].filter((x) => x !== '').join(' ')
+  return `${table(['members N', 'relay RSS MB', 'client RSS MB'], body)}\n\nGrowth: relay ${g(rss.relay_growth)}; client ${g(rss.client_growth)}${notes !== '' ? `\n\n${notes}` : ''}`
 }
 
 export function markdown (r: Report): string {

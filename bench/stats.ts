@@ -29,30 +29,37 @@ export function linearFit (points: Array<[number, number]>): { slope: number, in
 
 /** What {@link growth} concludes about memory over room sizes. */
 export interface Growth {
-  /** Fitted MB per extra member over all sizes. */
+  /** Fitted MB per extra member over all sizes, and the fitted MB at N = 0. */
   mb_per_member: number
+  intercept: number
   /** MB per member between each pair of neighbouring sizes, smallest first. */
   segment_mb_per_member: number[]
   r2: number
   verdict: 'linear or better' | 'faster than linear' | 'not measured'
 }
 
+/** How far apart two RSS readings of an unchanged process can be (allocator steps, GC), MB. */
+const RSS_NOISE_MB = 1
+
 /**
  * Whether memory grows at most linearly with members: the cost of a member in the
- * largest rooms (last segment) is no more than in the smallest (first segment), within
- * 1.5× plus 0.2 MB of measurement noise (RSS moves in allocator-sized steps).
+ * largest rooms (last segment) is no more than 1.5× that in the smallest (first segment),
+ * give or take what RSS noise can make of a segment's slope.
  */
 export function growth (byN: Record<string, number>): Growth {
   const points = Object.entries(byN).map(([n, mb]) => [Number(n), mb] as [number, number]).filter(([, mb]) => Number.isFinite(mb)).sort((a, b) => a[0] - b[0])
-  if (points.length < 2) return { mb_per_member: NaN, segment_mb_per_member: [], r2: NaN, verdict: 'not measured' }
+  if (points.length < 2) return { mb_per_member: NaN, intercept: NaN, segment_mb_per_member: [], r2: NaN, verdict: 'not measured' }
   const fit = linearFit(points)
   const segments = points.slice(1).map(([n, mb], i) => { const [n0, mb0] = points[i] as [number, number]; return (mb - mb0) / (n - n0) })
   const first = segments[0] as number
   const last = segments[segments.length - 1] as number
+  const span = (i: number): number => ((points[i + 1] as [number, number])[0] - (points[i] as [number, number])[0])
+  const noise = 2 * RSS_NOISE_MB * (1 / span(0) + 1 / span(segments.length - 1))
   return {
     mb_per_member: round(fit.slope, 3),
+    intercept: round(fit.intercept, 1),
     segment_mb_per_member: segments.map((s) => round(s, 3)),
     r2: round(fit.r2, 3),
-    verdict: last <= Math.max(first, 0) * 1.5 + 0.2 ? 'linear or better' : 'faster than linear'
+    verdict: last <= Math.max(first, 0) * 1.5 + noise ? 'linear or better' : 'faster than linear'
   }
 }
