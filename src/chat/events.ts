@@ -45,6 +45,11 @@ export interface MemberEvent {
   event: 'join' | 'present' | 'nick' | 'leave' | 'gone'
   nick: string
   fingerprint: string
+  /**
+   * The member's identity public key (64 hex), as its signed messages carry it: what a
+   * client needs to remember who it has seen and to compute a safety code with them.
+   */
+  publicKey: string
   ts: number
   self: boolean
   previousNick?: string
@@ -54,6 +59,8 @@ export interface MemberEvent {
 export interface Member {
   nick: string
   fingerprint: string
+  /** Identity public key, 64 hex. */
+  publicKey: string
   self: boolean
   /** When we last heard from them (our clock, ms). */
   lastSeen: number

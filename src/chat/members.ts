@@ -21,20 +21,21 @@ export class MemberList {
   }
 
   /**
-   * Record a signal from `fingerprint` (now = our clock) and return the change to report,
-   * if any: a new member, a nick change, a departure.
+   * Record a signal from `fingerprint` (now = our clock; `publicKey` the sender's identity
+   * key in hex, whose fingerprint that is) and return the change to report, if any: a new
+   * member, a nick change, a departure.
    */
-  observe (signal: PresenceSignal, fingerprint: string, nick: string, self: boolean, now: number): Pick<MemberEvent, 'event' | 'nick' | 'previousNick'> | undefined {
+  observe (signal: PresenceSignal, fingerprint: string, nick: string, self: boolean, now: number, publicKey: string): Pick<MemberEvent, 'event' | 'nick' | 'previousNick' | 'publicKey'> | undefined {
     const known = this.members.get(fingerprint)
     if (signal === 'leave') {
       if (known == null) return undefined
       this.members.delete(fingerprint)
-      return { event: 'leave', nick }
+      return { event: 'leave', nick, publicKey }
     }
-    this.members.set(fingerprint, { nick, fingerprint, self, lastSeen: now })
-    if (signal === 'join') return { event: 'join', nick }
-    if (known == null) return { event: 'present', nick }
-    if (known.nick !== nick) return { event: 'nick', nick, previousNick: known.nick }
+    this.members.set(fingerprint, { nick, fingerprint, publicKey, self, lastSeen: now })
+    if (signal === 'join') return { event: 'join', nick, publicKey }
+    if (known == null) return { event: 'present', nick, publicKey }
+    if (known.nick !== nick) return { event: 'nick', nick, previousNick: known.nick, publicKey }
     return undefined
   }
 

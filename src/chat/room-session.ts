@@ -270,12 +270,12 @@ export class RoomSession extends EventEmitter<RoomEvents> {
    * and forget members not heard from for PRESENCE_TIMEOUT_MS.
    */
   startPresence (): void {
-    this.memberList.observe('presence', this.identity.fingerprint, this.nick, true, this.now())
+    this.memberList.observe('presence', this.identity.fingerprint, this.nick, true, this.now(), this.selfHex)
     if (this.presenceTimer != null) return
     this.presenceTimer = setInterval(() => {
       this.sendQuietly(MessageKind.PRESENCE)
       for (const m of this.memberList.expire(this.now() - PRESENCE_TIMEOUT_MS)) {
-        this.emit('member', { roomId: this.roomId, event: 'gone', nick: m.nick, fingerprint: m.fingerprint, ts: this.now(), self: false })
+        this.emit('member', { roomId: this.roomId, event: 'gone', nick: m.nick, fingerprint: m.fingerprint, publicKey: m.publicKey, ts: this.now(), self: false })
       }
     }, PRESENCE_INTERVAL_MS)
     this.presenceTimer.unref?.()
@@ -294,7 +294,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.nick = nick
     this.room = { ...this.room, nick }
     this.rooms.save(this.room)
-    this.memberList.observe('nick', this.identity.fingerprint, nick, true, this.now())
+    this.memberList.observe('nick', this.identity.fingerprint, nick, true, this.now(), this.selfHex)
     await this.send(previous, MessageKind.NICK)
   }
 
@@ -479,7 +479,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     // Messages fetched by catch-up or repair say nothing about who is here now.
     const signal = entry == null || entry.via === 'live' ? SIGNAL[msg.kind] : undefined
     if (signal != null) {
-      const change = this.memberList.observe(signal, fp, msg.nick, self, this.now())
+      const change = this.memberList.observe(signal, fp, msg.nick, self, this.now(), bytesToHex(msg.sender))
       if (change != null) this.emit('member', { roomId: this.roomId, ...change, fingerprint: fp, ts, self })
       // Answer an arrival so the newcomer learns who is here; jittered, so that a big
       // room does not answer all in the same millisecond.
