@@ -3,7 +3,8 @@ import { z } from 'zod'
 import {
   CLIENT_MAX_TOPICS_PER_PEER, DEFAULT_RELAY_LISTEN, MAX_CONFIG_BYTES, MAX_ENVELOPE_BYTES, STORE_DEFAULT_MAX_AGE_MS,
   STORE_DEFAULT_MAX_ENVELOPES, STORE_DEFAULT_MAX_TOPIC_BYTES, STORE_DEFAULT_MAX_TOPICS, STORE_DEFAULT_MAX_TOTAL_BYTES,
-  STORE_MAX_AGE_LIMIT_MS, STORE_MAX_ENVELOPES_LIMIT, STORE_MAX_TOPICS_LIMIT, STORE_MAX_TOTAL_BYTES_LIMIT, STORE_MIN_CAP_BYTES
+  STORE_MAX_AGE_LIMIT_MS, STORE_MAX_CONCURRENT_READS, STORE_MAX_ENVELOPES_LIMIT, STORE_MAX_TOPICS_LIMIT, STORE_MAX_TOTAL_BYTES_LIMIT,
+  STORE_MIN_CAP_BYTES, STORE_NEW_TOPICS_PER_PEER, STORE_REQUEST_BURST, STORE_REQUEST_LIMIT, STORE_REQUESTS_PER_SECOND
 } from '../src/constants.js'
 
 /** A relay config file that cannot be read or does not validate. */
@@ -69,9 +70,9 @@ export const relayConfigSchema = z.strictObject({
   }).prefault({}),
   store: z.strictObject({
     /**
-     * Keep the last envelopes of each chat topic on disk (ciphertext, as forwarded), so a
-     * member who was away can fetch what it missed. Needs the hub: the relay sees a room's
-     * messages only on the topics its hub follows.
+     * Keep on disk the last envelopes members put on each chat topic (ciphertext, with a
+     * proof that they know the room), so a member who was away can fetch what it missed.
+     * Needs the hub (`hub.enabled`).
      */
     enabled: z.boolean().default(false),
     /** Where (default `<relay data dir>/store`). Created 0700; files 0600. */
@@ -82,17 +83,25 @@ export const relayConfigSchema = z.strictObject({
     maxTopicBytes: storeBytes.default(STORE_DEFAULT_MAX_TOPIC_BYTES),
     /** Most bytes kept in all, taken first from the topics holding the most (512 MiB). */
     maxTotalBytes: storeBytes.default(STORE_DEFAULT_MAX_TOTAL_BYTES),
-    /** Most topics kept; a new one pushes out the one written least recently. */
+    /** Most topics kept; past it a new topic is refused (one whose envelopes all expired makes way). */
     maxTopics: positive.max(STORE_MAX_TOPICS_LIMIT).default(STORE_DEFAULT_MAX_TOPICS),
     /**
      * Most envelopes kept in all. Bounds the index in memory (about 130 bytes per envelope,
      * some 65 MB at the default), which the byte caps alone do not: envelopes can be tiny.
      */
-    maxEnvelopes: positive.max(STORE_MAX_ENVELOPES_LIMIT).default(STORE_DEFAULT_MAX_ENVELOPES)
+    maxEnvelopes: positive.max(STORE_MAX_ENVELOPES_LIMIT).default(STORE_DEFAULT_MAX_ENVELOPES),
+    /** Store requests one peer may make at once; past them (and the refill) it is answered BUSY. */
+    requestBurst: positive.max(STORE_REQUEST_LIMIT).default(STORE_REQUEST_BURST),
+    /** Store requests per second one peer may make on average (the burst refills in requestBurst / this seconds). */
+    requestsPerSecond: z.number().positive().max(STORE_REQUEST_LIMIT).default(STORE_REQUESTS_PER_SECOND),
+    /** Reads served at once, from all peers; more are answered BUSY. */
+    maxConcurrentReads: positive.max(STORE_REQUEST_LIMIT).default(STORE_MAX_CONCURRENT_READS),
+    /** Topics one peer may create in the store per hour (anyone can make up rooms; puts to held topics do not count). */
+    newTopicsPerPeer: positive.max(STORE_MAX_TOPICS_LIMIT).default(STORE_NEW_TOPICS_PER_PEER)
   }).prefault({})
 }).superRefine((config, ctx) => {
   if (config.store.enabled && !config.hub.enabled) {
-    ctx.addIssue({ code: 'custom', path: ['store', 'enabled'], message: 'the store needs the hub (hub.enabled): the relay sees room messages only on the topics its hub follows' })
+    ctx.addIssue({ code: 'custom', path: ['store', 'enabled'], message: 'the store needs the hub (hub.enabled)' })
   }
 })
 

@@ -87,7 +87,7 @@ function checkStoreNeedsHub (config: RelayConfig, opts: StartOptions, source: st
   if (!config.store.enabled || config.hub.enabled) return
   const store = opts.store === true ? '--store' : `store.enabled in ${source}`
   const noHub = opts.hub === false ? '--no-hub' : `hub.enabled false in ${source}`
-  throw new UsageError(`${store} needs the hub (the store keeps what the hub forwards), so it cannot be used with ${noHub}`)
+  throw new UsageError(`${store} needs the hub, so it cannot be used with ${noHub}`)
 }
 
 /**

@@ -6,8 +6,8 @@ import { createChatNode, RELAY_AGENT_HUB, RELAY_AGENT_NO_HUB, type ChatNode } fr
 import { RelayConfigError, parseRelayConfig, type RelayConfig, type RelayConfigInput } from './config.js'
 import { createTopicHub, type TopicHub } from './hub.js'
 import { createBlindStore, type BlindStore } from './store.js'
-import { feedBlindStore } from './store-feed.js'
 import { serveBlindStore } from './store-service.js'
+import { sweepBlindStore } from './store-sweep.js'
 
 const log = logger('cryptochat:relay')
 
@@ -29,7 +29,7 @@ export interface Relay {
   readonly config: RelayConfig
   /** The topic hub (discovery topics always; chat topics unless `hub.enabled` is false). */
   readonly hub: TopicHub
-  /** The blind store (when `store.enabled`): the last envelopes forwarded on each chat topic. */
+  /** The blind store (when `store.enabled`): the last envelopes members put on each chat topic. */
   readonly store?: BlindStore
   /** Peer id as a string. */
   peerId(): string
@@ -41,7 +41,8 @@ export interface Relay {
 /**
  * Start a CryptoChat relay: bootstrap point, circuit relay v2 server with explicit
  * limits, (unless disabled) the gossipsub hub for opaque room topics, and (if enabled)
- * the blind store that keeps the envelopes the hub forwards on chat topics.
+ * the blind store, which keeps the envelopes members put (with a proof that they know
+ * the room) and nothing the hub merely forwards.
  */
 export async function createRelay (init: RelayInit): Promise<Relay> {
   const config = parseRelayConfig(init.config ?? {})
@@ -60,9 +61,13 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
     chat: config.hub.enabled,
     ...(init.onTopic != null ? { onChange: init.onTopic } : {})
   })
-  const feed = store != null ? feedBlindStore(node.services.pubsub, store) : undefined
-  // Members fetch what they missed (with a proof that they know the room) over the sync protocol.
-  if (store != null) await serveBlindStore(node, store)
+  const stopSweeps = store != null ? sweepBlindStore(store) : undefined
+  // Members put their envelopes and fetch what they missed (each request with a proof that
+  // they know the room) over the sync protocol.
+  if (store != null) {
+    const { requestBurst, requestsPerSecond, maxConcurrentReads, newTopicsPerPeer } = config.store
+    await serveBlindStore(node, store, { requestBurst, requestsPerSecond, maxConcurrentReads, newTopicsPerPeer })
+  }
   log('relay %s started%s', node.peerId.toString(), store != null ? ', blind store on' : '')
 
   return {
@@ -77,7 +82,7 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
       try {
         await node.stop()
       } finally {
-        feed?.stop()
+        stopSweeps?.()
         store?.close()
       }
     }

@@ -24,7 +24,10 @@ export interface BlindStoreInit {
   maxTopicBytes?: number
   /** Most bytes kept in all; taken first from the topics that hold the most (default 512 MiB). */
   maxTotalBytes?: number
-  /** Most topics kept; a new one pushes out the one that was written least recently (default 1024). */
+  /**
+   * Most topics kept (default 1024). Past it a new topic is refused, unless some topic has
+   * nothing live left (that one is dropped): a new topic never pushes out a room's history.
+   */
   maxTopics?: number
   /**
    * Most envelopes kept in all, taken first from the topics that hold the most (default
@@ -38,7 +41,7 @@ export interface BlindStoreInit {
   now?: () => number
 }
 
-/** An envelope as kept: exactly the bytes that were forwarded. */
+/** An envelope as kept: exactly the bytes a member put. */
 export interface StoredEnvelope {
   /** Its place in the topic: strictly increasing, never reused, also across restarts. */
   cursor: bigint
@@ -55,25 +58,36 @@ export interface BlindStoreStats {
 }
 
 /**
- * The relay's blind store: the last envelopes it forwarded on each chat topic, on disk.
+ * The relay's blind store: the last envelopes members put on each chat topic, on disk.
  * Ciphertext only: it holds no key, and is never given a room id or anything in clear.
- * Every method is total: bad files and I/O errors are logged, never thrown.
+ * Every method is total: bad files and I/O errors are logged, never thrown. Who may put
+ * is decided by its caller (the store service checks each request's room proof).
  */
 export interface BlindStore {
   /** The store's directory. */
   readonly dir: string
   /**
-   * Keep an envelope seen on `topic` (only `/cryptochat/1/<64 hex>` topics; others are
+   * Keep an envelope put on `topic` (only `/cryptochat/1/<64 hex>` topics; others are
    * ignored). Returns its cursor, or undefined if it was not kept (a duplicate of one held,
-   * too big, the store closed, a write error).
+   * too big, a new topic while `maxTopics` topics hold live envelopes, the store closed, a
+   * write error).
    */
   put(topic: string, data: Uint8Array): bigint | undefined
+  /** Whether the store holds anything (live) for `topic`: a put there creates no topic. */
+  holds(topic: string): boolean
   /** Envelopes of `topic` with cursor above `after`, oldest first, at most `limit`. */
   read(topic: string, after: bigint, limit: number): StoredEnvelope[]
   /** Which of these envelope hashes (SHA-256 of the envelope bytes) the store holds for `topic`. */
   has(topic: string, hashes: Uint8Array[]): boolean[]
   /** The topic's newest cursor (0n if it holds nothing). */
   latest(topic: string): bigint
+  /**
+   * The cursor to read after to get the envelopes of `topic` received at or after
+   * `sinceMs` (relay clock, ms since the epoch): 0n when that is all of them, the latest
+   * cursor when none. None received at or after `sinceMs` is skipped; after the relay's
+   * clock was set back, a few received before it may be included.
+   */
+  cursorAt(topic: string, sinceMs: number): bigint
   stats(): BlindStoreStats
   /** Drop what is too old, enforce the caps and reclaim file space (also done as envelopes come). */
   sweep(): void
@@ -172,7 +186,7 @@ export function createBlindStore (init: BlindStoreInit): BlindStore {
     return best
   }
 
-  /** The topic written least recently. */
+  /** The topic written least recently (only to apply a lowered `maxTopics`). */
   const stalest = (): [string, TopicFile] | undefined => {
     let best: [string, TopicFile] | undefined
     for (const entry of topics) {
@@ -183,9 +197,9 @@ export function createBlindStore (init: BlindStoreInit): BlindStore {
 
   /**
    * Evict until `bytes` more bytes and `count` more envelopes fit under the total caps: from
-   * the topic holding the most each time, so a flood on some topics (anyone connected to the
-   * relay can send well-formed envelopes) wears those topics down before it touches a quiet
-   * room's history.
+   * the topic holding the most each time, so a flood on some topics (anyone can make up
+   * rooms and put into them) wears those topics down before it touches a quiet room's
+   * history.
    */
   const makeRoom = (bytes: number, count: number, touched: Map<string, TopicFile>): void => {
     for (;;) {
@@ -196,6 +210,20 @@ export function createBlindStore (init: BlindStoreInit): BlindStore {
       evictOldest(victim[1])
       touched.set(victim[0], victim[1])
     }
+  }
+
+  /**
+   * Whether a new topic may be created: below `maxTopics`, or once the topics whose every
+   * envelope has expired are dropped. Never by pushing out a topic with live envelopes: that
+   * would let anyone who makes up rooms erase a quiet room's history.
+   */
+  const slotForNewTopic = (at: number): boolean => {
+    if (topics.size < maxTopics) return true
+    const cutoff = at - maxAgeMs
+    for (const [key, t] of topics) {
+      if ((t.index.newestTime() ?? -Infinity) < cutoff) dropTopic(key, t)
+    }
+    return topics.size < maxTopics
   }
 
   /** A topic's file, if it holds anything live (expired envelopes dropped first). */
@@ -218,10 +246,7 @@ export function createBlindStore (init: BlindStoreInit): BlindStore {
     const at = now()
     let t = topics.get(key)
     if (t == null) {
-      if (topics.size >= maxTopics) {
-        const victim = stalest()
-        if (victim != null) dropTopic(victim[0], victim[1])
-      }
+      if (!slotForNewTopic(at)) return undefined
       t = { path: topicFilePath(dir, key), index: new TopicIndex(), fileBytes: 0 }
       t.index.lastCursor = forgotten.get(key) ?? 0
       forgotten.delete(key)
@@ -295,6 +320,18 @@ export function createBlindStore (init: BlindStoreInit): BlindStore {
     envelopes += t.index.count
   }
 
+  const cursorAt = (topic: string, sinceMs: number): bigint => {
+    const t = live(topic)
+    if (t == null || !(sinceMs > 0)) return 0n
+    // A cursor is at least its envelope's arrival time times STORE_CURSORS_PER_MS (see put),
+    // so every envelope received at or after sinceMs has a cursor at or above this bound.
+    const bound = BigInt(Math.min(Math.floor(sinceMs), Number.MAX_SAFE_INTEGER)) * BigInt(STORE_CURSORS_PER_MS)
+    const first = t.index.firstAfter(bound - 1n)
+    if (first === 0) return 0n
+    if (first >= t.index.count) return BigInt(t.index.lastCursor)
+    return BigInt(t.index.at(first - 1).cursor)
+  }
+
   const sweep = (): void => {
     if (closed) return
     const at = now()
@@ -331,7 +368,9 @@ export function createBlindStore (init: BlindStoreInit): BlindStore {
       const t = live(topic)
       return hashes.map((h) => t != null && h.length === 32 && t.index.has(hashKey(h)))
     },
+    holds: (topic) => live(topic) != null,
     latest: (topic) => BigInt(live(topic)?.index.lastCursor ?? 0),
+    cursorAt,
     stats: () => ({ topics: topics.size, envelopes, bytes: totalBytes }),
     sweep,
     close () {

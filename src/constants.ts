@@ -355,3 +355,26 @@ export const PASSPHRASE_MAX_BYTES = 1024
 
 /** Tries at the terminal prompt before a wrong passphrase is final. */
 export const PASSPHRASE_PROMPT_ATTEMPTS = 3
+
+/**
+ * Limits of a relay's store service (defaults of the `store.*` settings of the same
+ * names). Only members put: a put carries the room proof, so an outsider who only knows a
+ * topic's name can neither add to a room's stored history nor push it out.
+ *
+ * Requests per peer: a fixed window (@libp2p/utils RateLimiter) of
+ * {@link STORE_REQUEST_BURST} requests per STORE_REQUEST_BURST / STORE_REQUESTS_PER_SECOND
+ * seconds (20 per 4 s); past it a request is answered BUSY.
+ */
+export const STORE_REQUEST_BURST = 20
+export const STORE_REQUESTS_PER_SECOND = 5
+/** Reads (`fetch` requests) served at once, from all peers; more are answered BUSY. */
+export const STORE_MAX_CONCURRENT_READS = 8
+/**
+ * Topics one peer may create in the store per {@link STORE_NEW_TOPIC_WINDOW_MS}: anyone can
+ * make up rooms, and a full store takes no new topic, so one connection must not claim
+ * every free slot quickly. Puts to topics already held are not counted.
+ */
+export const STORE_NEW_TOPICS_PER_PEER = 8
+export const STORE_NEW_TOPIC_WINDOW_MS = 60 * 60 * 1000
+/** Upper bounds of the request settings: beyond them a value is almost certainly a typo. */
+export const STORE_REQUEST_LIMIT = 100_000

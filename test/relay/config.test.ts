@@ -32,7 +32,10 @@ describe('relay config', () => {
     ['the store on without the hub', '{ "hub": { "enabled": false }, "store": { "enabled": true } }', /setting 'store\.enabled' is invalid: the store needs the hub/],
     ['a store cap below 64 KiB', '{ "store": { "maxTotalBytes": 1000 } }', /store\.maxTotalBytes/],
     ['a store age over a year', '{ "store": { "maxAgeMs": 40000000000 } }', /store\.maxAgeMs/],
-    ['an unknown store key', '{ "store": { "maxBytes": 1 } }', /store/]
+    ['an unknown store key', '{ "store": { "maxBytes": 1 } }', /store/],
+    ['no store requests at all', '{ "store": { "requestsPerSecond": 0 } }', /store\.requestsPerSecond/],
+    ['a fractional burst', '{ "store": { "requestBurst": 2.5 } }', /store\.requestBurst/],
+    ['no concurrent reads', '{ "store": { "maxConcurrentReads": 0 } }', /store\.maxConcurrentReads/]
   ]
   for (const [what, text, message] of bad) {
     it(`refuses a file with ${what}, naming the problem`, () => {
@@ -42,17 +45,20 @@ describe('relay config', () => {
     })
   }
 
+  const requestLimits = { requestBurst: 20, requestsPerSecond: 5, maxConcurrentReads: 8, newTopicsPerPeer: 8 }
+
   it('has the blind store off by default, with documented limits', () => {
     assert.deepEqual(parseRelayConfig({}).store, {
-      enabled: false, maxAgeMs: 7 * 24 * 3600 * 1000, maxTopicBytes: 8 * 1024 * 1024, maxTotalBytes: 512 * 1024 * 1024, maxTopics: 1024, maxEnvelopes: 500_000
+      enabled: false, maxAgeMs: 7 * 24 * 3600 * 1000, maxTopicBytes: 8 * 1024 * 1024, maxTotalBytes: 512 * 1024 * 1024, maxTopics: 1024, maxEnvelopes: 500_000, ...requestLimits
     })
+    assert.equal(parseRelayConfig({ store: { requestsPerSecond: 0.5 } }).store.requestsPerSecond, 0.5, 'a rate below one per second')
   })
 
   it('start flags turn the store on and set its limits over the file', () => {
     const path = join(dir, 'store.json')
     writeFileSync(path, '{ "store": { "maxTopics": 7, "maxAgeMs": 60000 } }')
     const config = resolveStartConfig({ config: path, store: true, storeMaxAge: '2d', storeMaxMb: '64', storeTopicMb: '4' })
-    assert.deepEqual(config.store, { enabled: true, maxAgeMs: 2 * 24 * 3600 * 1000, maxTotalBytes: 64 * 1024 * 1024, maxTopicBytes: 4 * 1024 * 1024, maxTopics: 7, maxEnvelopes: 500_000 })
+    assert.deepEqual(config.store, { enabled: true, maxAgeMs: 2 * 24 * 3600 * 1000, maxTotalBytes: 64 * 1024 * 1024, maxTopicBytes: 4 * 1024 * 1024, maxTopics: 7, maxEnvelopes: 500_000, ...requestLimits })
     assert.equal(resolveStartConfig({ config: path }).store.enabled, false)
   })
 
@@ -63,7 +69,7 @@ describe('relay config', () => {
     [{ storeMaxMb: '99999999' }, 'UsageError', /--store-max-mb/],
     [{ storeMaxAge: '7' }, 'InvalidDurationError', /'7' is not a duration/],
     [{ storeMaxAge: '400d' }, 'InvalidDurationError', /too long/],
-    [{ store: true, hub: false }, 'UsageError', /^--store needs the hub .* cannot be used with --no-hub$/]
+    [{ store: true, hub: false }, 'UsageError', /^--store needs the hub, so it cannot be used with --no-hub$/]
   ]
   for (const [flags, name, message] of badFlags) {
     it(`refuses start flags ${JSON.stringify(flags)} with ${name}`, () => {
@@ -75,7 +81,7 @@ describe('relay config', () => {
     const noHub = join(dir, 'no-hub.json')
     writeFileSync(noHub, '{ "hub": { "enabled": false } }')
     assert.throws(() => resolveStartConfig({ config: noHub, store: true }),
-      (err: Error) => err.name === 'UsageError' && err.message === `--store needs the hub (the store keeps what the hub forwards), so it cannot be used with hub.enabled false in ${noHub}`)
+      (err: Error) => err.name === 'UsageError' && err.message === `--store needs the hub, so it cannot be used with hub.enabled false in ${noHub}`)
     const withStore = join(dir, 'with-store.json')
     writeFileSync(withStore, '{ "store": { "enabled": true } }')
     assert.throws(() => resolveStartConfig({ config: withStore, hub: false }),

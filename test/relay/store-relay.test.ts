@@ -1,7 +1,7 @@
 /**
- * The blind store inside a running relay: it keeps exactly the chat envelopes members
- * exchange through the hub, still has them after a restart, and `cryptochat-relay start`
- * turns it on, reports it, and refuses `--store` without the hub.
+ * The blind store inside a running relay: it keeps exactly the envelopes members put,
+ * serves them back to a member, still has them after a restart, and `cryptochat-relay
+ * start` turns it on, reports it, and refuses `--store` without the hub.
  */
 import { describe, it, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -10,13 +10,14 @@ import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent } from '../../src/chat/index.js'
-import { hexToBytes } from '../../src/crypto/index.js'
-import { MessageKind, epochZeroKey, openMessage } from '../../src/protocol/index.js'
+import { generateSigningKeyPair } from '../../src/crypto/index.js'
+import { MessageKind, openMessage, sealMessage } from '../../src/protocol/index.js'
 import type { Output } from '../../src/cli/index.js'
 import { main } from '../../relay-node/main.js'
 import type { Relay } from '../../relay-node/index.js'
-import { startTestRelay, makeUser, joinAs, waitFor, collect, tempDirs } from '../helpers/index.js'
+import { startTestRelay, tempDirs } from '../helpers/index.js'
+import { ctxFor, textMessage } from '../protocol/forge.js'
+import { makeRoom, startStorePeer, topicOf, type StorePeer } from './store-peer.js'
 
 const RELAY_BIN = fileURLToPath(new URL('../../../bin/cryptochat-relay.js', import.meta.url))
 
@@ -61,52 +62,42 @@ async function startRelayProcess (args: string[]): Promise<{ first: any, stop: (
 
 describe('relay with the blind store', () => {
   const dirs = tempDirs('cryptochat-store-relay-')
-  const clients: ChatClient[] = []
+  const peers: StorePeer[] = []
   const relays: Relay[] = []
   after(async () => {
-    await Promise.all(clients.map(async (c) => { await c.stop() }))
+    for (const p of peers.splice(0)) await p.stop()
     for (const r of relays) await r.stop()
     dirs.removeAll()
   })
 
-  it('keeps exactly the chat envelopes two members exchange, and still has them after a restart', async () => {
+  it('keeps exactly the envelopes two members put, serves them back, and still has them after a restart', async () => {
     const storeDir = join(dirs.make('relay'), 'store')
     const started = await startTestRelay({ store: { enabled: true, dir: storeDir } })
     relays.push(started.relay)
     const store = started.relay.store
     assert.ok(store != null)
 
-    const alice = makeUser('alice', dirs.make('alice'))
-    const bob = makeUser('bob', dirs.make('bob'))
-    const room = createRoom({ name: 'stored', relays: [started.addr], identity: alice.identity, rooms: alice.rooms })
-    acceptInvite(issueInvite(room, alice.identity).code, room.roomId, bob.rooms)
-    const a = await joinAs(alice, room.roomId)
-    clients.push(a.client)
-    const b = await joinAs(bob, room.roomId)
-    clients.push(b.client)
-    const aliceInbox = collect<ChatMessageEvent>(a.session, 'message')
-    const bobInbox = collect<ChatMessageEvent>(b.session, 'message')
-    await waitFor(() => a.session.members().length === 2 && b.session.members().length === 2, 10_000, 'the members to see each other')
-
+    const room = makeRoom()
+    const topic = topicOf(room)
     const sent = ['one from alice', 'two from alice', 'one from bob', 'two from bob']
-    await a.session.send(sent[0] as string)
-    await a.session.send(sent[1] as string)
-    await b.session.send(sent[2] as string)
-    await b.session.send(sent[3] as string)
-    await waitFor(() => bobInbox.filter((m) => !m.self).length >= 2 && aliceInbox.filter((m) => !m.self).length >= 2, 10_000, 'both to hear the other')
-    await waitFor(() => store.stats().envelopes >= 4, 10_000, () => `the store to keep 4 envelopes (has ${JSON.stringify(store.stats())})`)
+    const members = [generateSigningKeyPair(), generateSigningKeyPair()]
+    const envelopes = sent.map((text, i) => sealMessage(ctxFor(room, members[i >> 1] as typeof members[0]), textMessage(BigInt((i & 1) + 1), text)))
+    const alice = await startStorePeer(started.addr)
+    peers.push(alice)
+    const bob = await startStorePeer(started.addr)
+    peers.push(bob)
+    assert.deepEqual(await alice.put(room, envelopes.slice(0, 2)), [true, true])
+    assert.deepEqual(await bob.put(room, envelopes.slice(2)), [true, true])
 
-    const topic = a.session.topic
-    const roomId = hexToBytes(room.roomId)
-    const key = epochZeroKey(room.secret, roomId)
     const kept = store.read(topic, 0n, 100)
-    const opened = kept.map((e) => openMessage(roomId, (epoch) => epoch === 0 ? key : undefined, e.data))
-    assert.deepEqual(opened.map((m) => m.body).sort(), [...sent].sort(), 'the chat messages and nothing else')
+    const opened = kept.map((e) => openMessage(room.roomId, (epoch) => epoch === 0 ? room.key : undefined, e.data))
+    assert.deepEqual(opened.map((m) => m.body), sent, 'the chat messages, in the order they were put, and nothing else')
     assert.ok(opened.every((m) => m.kind === MessageKind.TEXT))
-    assert.equal(store.stats().topics, 1, 'nothing from the discovery topic')
-    assert.equal(store.stats().envelopes, 4)
+    assert.deepEqual(store.stats(), { topics: 1, envelopes: 4, bytes: store.stats().bytes })
+    const fetched = await bob.fetch(room)
+    assert.deepEqual(fetched, { envelopes, cursor: kept[3]?.cursor })
 
-    await Promise.all(clients.splice(0).map(async (c) => { await c.stop() }))
+    await Promise.all(peers.splice(0).map(async (p) => { await p.stop() }))
     await started.relay.stop()
     relays.splice(0)
     assert.equal(store.put(topic, kept[0]?.data as Uint8Array), undefined, 'closed with the relay')
@@ -114,6 +105,9 @@ describe('relay with the blind store', () => {
     const again = await startTestRelay({ store: { enabled: true, dir: storeDir } }, started.privateKey)
     relays.push(again.relay)
     assert.deepEqual(again.relay.store?.read(topic, 0n, 100), kept)
+    const carol = await startStorePeer(again.addr)
+    peers.push(carol)
+    assert.deepEqual((await carol.fetch(room, { after: kept[1]?.cursor })).envelopes, envelopes.slice(2))
   })
 
   it('is off unless asked for', async () => {
@@ -127,7 +121,7 @@ describe('relay with the blind store', () => {
     const output = captured()
     const code = await main(['start', '--no-hub', '--store', '--json', '--data-dir', dataDir], output)
     assert.equal(code, 2)
-    assert.deepEqual(output.errLines, ['cryptochat-relay: --store needs the hub (the store keeps what the hub forwards), so it cannot be used with --no-hub'])
+    assert.deepEqual(output.errLines, ['cryptochat-relay: --store needs the hub, so it cannot be used with --no-hub'])
     assert.equal(output.events.length, 1)
     assert.equal(output.events[0].type, 'error')
     assert.equal(output.events[0].code, 'UsageError')

@@ -172,17 +172,51 @@ describe('relay blind store', () => {
     assert.ok(counts.every((n) => n >= 5 && n <= 7), JSON.stringify(counts))
   })
 
-  it('pushes out the topic written least recently when maxTopics is reached', () => {
+  it('refuses a new topic once maxTopics hold live envelopes, and makes way only for one whose envelopes all expired', () => {
     const dir = dirs.make('topics-cap')
     let clock = 1_700_000_000_000
-    const store = openStore({ dir, maxTopics: 3, now: () => clock++ })
-    for (const n of [1, 2, 3]) store.put(topic(n), blob(n))
-    store.put(topic(1), blob(11))
-    store.put(topic(4), blob(4))
-    assert.equal(store.stats().topics, 3)
-    assert.equal(store.latest(topic(2)), 0n, 'topic 2 was the stalest')
-    for (const n of [1, 3, 4]) assert.ok(store.latest(topic(n)) > 0n)
+    const store = openStore({ dir, maxTopics: 3, maxAgeMs: 60_000, now: () => clock })
+    for (const n of [1, 2, 3]) assert.ok(store.put(topic(n), blob(n)) != null)
+    clock += 1000
+    assert.ok(store.put(topic(1), blob(11)) != null)
+    assert.equal(store.put(topic(4), blob(4)), undefined, 'no slot for a new topic')
+    assert.equal(store.holds(topic(4)), false)
+    assert.deepEqual(store.stats(), { topics: 3, envelopes: 4, bytes: 4 * (OVERHEAD + 200) })
+    for (const n of [1, 2, 3]) assert.equal(store.holds(topic(n)), true)
+    assert.ok(store.put(topic(2), blob(12)) != null, 'held topics still take envelopes')
+    // Topic 3's only envelope expires (1 and 2 each keep a younger one): topic 4 takes its place.
+    clock += 59_500
+    assert.ok(store.put(topic(4), blob(4)) != null)
+    assert.equal(store.holds(topic(3)), false)
+    assert.equal(store.put(topic(5), blob(5)), undefined)
     assert.equal(logFiles(dir).names.length, 3)
+  })
+
+  it('tells from which cursor to read what was received since a time, even after the clock was set back', () => {
+    const t0 = 1_700_000_000_000
+    let clock = t0
+    const store = openStore({ dir: dirs.make('since'), now: () => clock })
+    const first = store.put(topic(1), blob(1)) as bigint
+    clock += 10
+    const second = store.put(topic(1), blob(2)) as bigint
+    clock += 10
+    const third = store.put(topic(1), blob(3)) as bigint
+    const since = (ms: number): Uint8Array[] => store.read(topic(1), store.cursorAt(topic(1), ms), 10).map((e) => e.data)
+    assert.equal(store.cursorAt(topic(1), 0), 0n)
+    assert.equal(store.cursorAt(topic(1), t0), 0n, 'everything')
+    assert.equal(store.cursorAt(topic(1), t0 + 1), first)
+    assert.equal(store.cursorAt(topic(1), t0 + 10), first)
+    assert.equal(store.cursorAt(topic(1), t0 + 11), second)
+    assert.equal(store.cursorAt(topic(1), t0 + 21), third, 'none yet: the latest cursor')
+    assert.equal(store.cursorAt(topic(1), Number.MAX_VALUE), third)
+    assert.equal(store.cursorAt(topic(2), t0), 0n, 'a topic not held')
+    assert.deepEqual(since(t0 + 10), [blob(2), blob(3)])
+    // The clock set back 15 ms: this envelope (received at t0 + 5) gets a cursor past the
+    // last one, so reads since t0 + 10 or t0 + 20 include it: none received since is skipped.
+    clock -= 15
+    assert.ok((store.put(topic(1), blob(4)) as bigint) > third)
+    assert.deepEqual(since(t0 + 10), [blob(2), blob(3), blob(4)])
+    assert.deepEqual(since(t0 + 20), [blob(3), blob(4)])
   })
 
   it('keeps its data and its cursors across a restart, even with the clock set back', () => {
@@ -205,10 +239,13 @@ describe('relay blind store', () => {
   })
 
   it('never reuses a cursor when a dropped topic comes back within the same millisecond', () => {
-    const store = openStore({ dir: dirs.make('same-ms'), maxTopics: 1, now: () => 1_700_000_000_000 })
+    let clock = 1_700_000_000_000
+    const store = openStore({ dir: dirs.make('same-ms'), maxAgeMs: 1000, now: () => clock })
     const first = [store.put(topic(1), blob(1)), store.put(topic(1), blob(2))]
-    store.put(topic(2), blob(3))
-    assert.equal(store.latest(topic(1)), 0n, 'topic 1 was pushed out')
+    clock += 1001
+    store.sweep()
+    assert.equal(store.holds(topic(1)), false, 'topic 1 expired and was dropped')
+    clock -= 1001
     const again = store.put(topic(1), blob(4)) as bigint
     assert.ok(again > (first[1] as bigint), `${again} > ${first[1]}`)
   })
