@@ -18,6 +18,8 @@ export interface KneePlan {
   stepSeconds: number
   /** Halvings of the interval after the doubling phase. */
   bisections: number
+  /** Try a failed rate once more before counting it failed. */
+  retry: boolean
 }
 
 export interface KneeStep {
@@ -65,7 +67,7 @@ export async function findKnee (room: LoadRoom, plan: KneePlan, baseId: number, 
   // CPU): a failed rate is tried once more, and counts as failed only if it fails again.
   const holds = async (rate: number): Promise<KneeStep> => {
     const s = await step(rate)
-    return s.held ? s : await step(rate)
+    return s.held || !plan.retry ? s : await step(rate)
   }
   let best: KneeStep | undefined
   let failedAt: number | undefined

@@ -66,12 +66,17 @@ export interface PlanOptions {
 const QUICK = {
   // N = 2 in one process only for the variants that the ratios and targets name.
   sizes: { 'one-process': [2, 10], processes: [RATIO_N] },
-  nTwoVariants: ['B', 'C'] as Variant[],
+  // Only the rooms the quick set's ratios and targets read: C and B in one process (the
+  // app's overhead, A as the floor), and B, C, D as separate processes (the ratios).
+  rooms: {
+    'one-process': { 2: ['B', 'C'], 10: ['A', 'B', 'C'] },
+    processes: { 10: ['B', 'C', 'D'] }
+  } as Record<Layout, Record<number, Variant[]>>,
   paced: { 'one-process': 40, processes: 40 },
   pacedLarge: 40,
   burst: { 'one-process': 50, processes: 30 },
   // Doubling only: the knee to within a factor of 2.
-  knee: { 'one-process': { startRate: 40, maxRate: 2560, stepSeconds: 1, bisections: 0 } } as Partial<Record<Layout, KneePlan>>,
+  knee: { 'one-process': { startRate: 40, maxRate: 2560, stepSeconds: 1, bisections: 0, retry: false } } as Partial<Record<Layout, KneePlan>>,
   // 25 and 50 are the full set's: a room grows one join at a time, and each join costs
   // O(N) messages delivered to N members.
   footprintSizes: [2, 10, 16],
@@ -80,16 +85,16 @@ const QUICK = {
 
 const FULL = {
   sizes: { 'one-process': [2, 10, 50], processes: [2, 10, 50] },
-  nTwoVariants: ['A', 'B', 'C', 'D'] as Variant[],
+  rooms: undefined as Record<Layout, Record<number, Variant[]>> | undefined,
   paced: { 'one-process': 100, processes: 100 },
   // N = 50 at 20 msg/s is 980 deliveries/s, more than one core delivers in one process:
   // fewer messages, or its backlog alone would take most of a minute to drain.
   pacedLarge: 60,
   burst: { 'one-process': 200, processes: 100 },
   knee: {
-    'one-process': { startRate: 20, maxRate: 2560, stepSeconds: 2, bisections: 2 },
+    'one-process': { startRate: 20, maxRate: 2560, stepSeconds: 2, bisections: 2, retry: true },
     // Shorter steps: the separate-process rooms' knees are lower and the time budget tight.
-    processes: { startRate: 20, maxRate: 2560, stepSeconds: 1, bisections: 1 }
+    processes: { startRate: 20, maxRate: 2560, stepSeconds: 1, bisections: 1, retry: true }
   } as Partial<Record<Layout, KneePlan>>,
   footprintSizes: [2, 10, 25, 50],
   joinTrials: 5
@@ -103,7 +108,7 @@ export function makePlan (opts: PlanOptions): BenchPlan {
     for (const layout of opts.layouts) {
       for (const n of opts.sizes ?? set.sizes[layout]) {
         for (const variant of opts.variants) {
-          if (n === 2 && opts.sizes == null && !set.nTwoVariants.includes(variant)) continue
+          if (opts.sizes == null && set.rooms != null && !(set.rooms[layout][n] ?? []).includes(variant)) continue
           if (layout === 'processes' && n * MEMBER_PROCESS_MB > freemem() / 2 ** 20 * 0.8) {
             skipped.push({ layout, variant, n, reason: `${n} member processes need about ${n * MEMBER_PROCESS_MB} MB; ${Math.round(freemem() / 2 ** 20)} MB free` })
             continue
