@@ -75,7 +75,8 @@ const QUICK = {
   paced: { 'one-process': 40, processes: 40 },
   pacedLarge: 40,
   burst: { 'one-process': 50, processes: 30 },
-  // Doubling only: the knee to within a factor of 2.
+  // C's only (its target), by doubling only: the knee to within a factor of 2.
+  kneeVariants: ['C'] as Variant[],
   knee: { 'one-process': { startRate: 40, maxRate: 2560, stepSeconds: 1, bisections: 0, retry: false } } as Partial<Record<Layout, KneePlan>>,
   // 25 and 50 are the full set's: a room grows one join at a time, and each join costs
   // O(N) messages delivered to N members.
@@ -91,6 +92,7 @@ const FULL = {
   // fewer messages, or its backlog alone would take most of a minute to drain.
   pacedLarge: 60,
   burst: { 'one-process': 200, processes: 100 },
+  kneeVariants: ['B', 'C'] as Variant[],
   knee: {
     'one-process': { startRate: 20, maxRate: 2560, stepSeconds: 2, bisections: 2, retry: true },
     // Shorter steps: the separate-process rooms' knees are lower and the time budget tight.
@@ -113,7 +115,7 @@ export function makePlan (opts: PlanOptions): BenchPlan {
             skipped.push({ layout, variant, n, reason: `${n} member processes need about ${n * MEMBER_PROCESS_MB} MB; ${Math.round(freemem() / 2 ** 20)} MB free` })
             continue
           }
-          const knee = opts.phases.includes('knee') && n === RATIO_N && (variant === 'B' || variant === 'C') ? set.knee[layout] : undefined
+          const knee = opts.phases.includes('knee') && n === RATIO_N && set.kneeVariants.includes(variant) ? set.knee[layout] : undefined
           const latency = opts.phases.includes('latency')
           if (!latency && knee == null) continue
           const paced = n > RATIO_N ? set.pacedLarge : set.paced[layout]
