@@ -378,3 +378,33 @@ export const STORE_NEW_TOPICS_PER_PEER = 8
 export const STORE_NEW_TOPIC_WINDOW_MS = 60 * 60 * 1000
 /** Upper bounds of the request settings: beyond them a value is almost certainly a typo. */
 export const STORE_REQUEST_LIMIT = 100_000
+
+/**
+ * Safety codes (`cryptochat verify`, `/verify`): two members compare a code derived from
+ * both identity keys out of band. SHA-512 is iterated this many times (Signal's count),
+ * so that a man in the middle searching for two keys of his own that give both victims
+ * the same code pays about 2^100 codes times this much work (see docs/decisions.md).
+ */
+export const VERIFY_SAFETY_ITERATIONS = 5200
+/** A safety code is this many groups of {@link VERIFY_SAFETY_GROUP_DIGITS} digits (60 digits, about 199 bits). */
+export const VERIFY_SAFETY_GROUPS = 12
+export const VERIFY_SAFETY_GROUP_DIGITS = 5
+/** Groups per line when a code is shown (3 lines of 4). */
+export const VERIFY_SAFETY_GROUPS_PER_LINE = 4
+
+/** Identities marked verified, in the data directory (0600). */
+export const VERIFY_FILE = 'verified.json'
+/** Identities seen in rooms (public key, nicks, rooms, first and last seen), in the data directory (0600). */
+export const VERIFY_SEEN_FILE = 'seen.json'
+/** Largest verified.json or seen.json read (the limits below keep them under 2 MiB): anything bigger is damage. */
+export const VERIFY_MAX_FILE_BYTES = 4 * 1024 * 1024
+/** Most identities remembered as seen; the least recently seen are forgotten first. */
+export const VERIFY_MAX_SEEN = 2000
+/** Most identities marked verified. */
+export const VERIFY_MAX_VERIFIED = 2000
+/** Most nicks and rooms remembered per identity (the latest kept). */
+export const VERIFY_MAX_NAMES = 8
+/** Shortest fingerprint prefix accepted to name an identity (hex characters). */
+export const VERIFY_MIN_PREFIX_CHARS = 8
+/** Sightings are written to seen.json at most this often (a room opening brings many at once). */
+export const VERIFY_SEEN_FLUSH_MS = 2000
