@@ -1,4 +1,4 @@
-import { CorruptFileError, fileExists, readPrivateJson, writePrivateFile } from '../store/index.js'
+import { CorruptFileError, fileExists, readPrivateJson, removeStaleTempFiles, writePrivateFile } from '../store/index.js'
 import { NoPassphraseError, PassphraseAlreadySetError } from './errors.js'
 import { checkNewPassphrase, DEFAULT_SCRYPT, type ScryptParams } from './kdf.js'
 import { deleteKeystoreFile, newDataKey, readKeystoreFile, wrapDataKey, writeKeystoreFile, keystorePath } from './keystore-file.js'
@@ -79,6 +79,16 @@ function convert (init: PassphraseChangeInit, mode: 'sealed' | 'removing', dataK
   return todo.length
 }
 
+/**
+ * Delete what killed writes left beside the secret files and the keystore: a temporary
+ * file of an interrupted `remove` (or of a first run) holds a secret in clear, and would
+ * outlive the passphrase that is meant to protect it.
+ */
+function sweep (init: PassphraseChangeInit): void {
+  for (const ref of init.secrets) removeStaleTempFiles(ref.path)
+  removeStaleTempFiles(keystorePath(init.dataDir))
+}
+
 async function askNew (init: PassphraseChangeInit): Promise<string> {
   if (init.newPassphrase == null) throw new TypeError('a new passphrase source is required')
   const passphrase = await init.newPassphrase()
@@ -103,6 +113,7 @@ export async function setPassphrase (init: PassphraseChangeInit): Promise<Passph
     if (plain === 0) throw new PassphraseAlreadySetError(dataDir)
     const source = init.passphrase ?? (init.newPassphrase != null ? async () => await (init.newPassphrase as () => Promise<string>)() : undefined)
     const dataKey = await unlockDataKey(dataDir, loaded, source, init.attempts)
+    sweep(init)
     return { converted: convert(init, 'sealed', dataKey, loaded.file.keyId), resumed: true }
   }
   // No keystore, or one that seals nothing yet (a `set` that stopped right after writing
@@ -112,7 +123,9 @@ export async function setPassphrase (init: PassphraseChangeInit): Promise<Passph
   for (const { ref } of forms.filter((f) => f.form === 'plain')) reader.readSecret(readJson(ref), ref)
   const passphrase = await askNew(init)
   const { dataKey, keyId } = newDataKey()
-  writeKeystoreFile(dataDir, await wrapDataKey(dataKey, keyId, passphrase, init.scrypt ?? DEFAULT_SCRYPT))
+  const file = await wrapDataKey(dataKey, keyId, passphrase, init.scrypt ?? DEFAULT_SCRYPT)
+  sweep(init)
+  writeKeystoreFile(dataDir, file)
   init.afterWrite?.(keystorePath(dataDir))
   return { converted: convert(init, 'sealed', dataKey, keyId), resumed: false }
 }
@@ -128,7 +141,9 @@ export async function changePassphrase (init: PassphraseChangeInit): Promise<Pas
   if (loaded == null) throw new NoPassphraseError(dataDir)
   const dataKey = await unlockDataKey(dataDir, loaded, init.passphrase, init.attempts)
   const passphrase = await askNew(init)
-  writeKeystoreFile(dataDir, await wrapDataKey(dataKey, loaded.file.keyId, passphrase, init.scrypt ?? DEFAULT_SCRYPT))
+  const file = await wrapDataKey(dataKey, loaded.file.keyId, passphrase, init.scrypt ?? DEFAULT_SCRYPT)
+  sweep(init)
+  writeKeystoreFile(dataDir, file)
   init.afterWrite?.(keystorePath(dataDir))
   return { converted: 0, resumed: false }
 }
@@ -143,6 +158,7 @@ export async function removePassphrase (init: PassphraseChangeInit): Promise<Pas
   const loaded = readKeystoreFile(dataDir)
   if (loaded == null) throw new NoPassphraseError(dataDir)
   const dataKey = await unlockDataKey(dataDir, loaded, init.passphrase, init.attempts)
+  sweep(init)
   const converted = convert(init, 'removing', dataKey, loaded.file.keyId)
   deleteKeystoreFile(dataDir)
   init.afterWrite?.(keystorePath(dataDir))

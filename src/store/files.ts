@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, chmodSync } from 'node:fs'
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync, chmodSync } from 'node:fs'
 import { dirname, join, basename } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { CorruptFileError, DataDirError, InsecurePermissionsError } from './errors.js'
@@ -20,11 +20,41 @@ export function ensurePrivateDir (dir: string): void {
   }
 }
 
+/** Name of a temporary file for `path`: hidden, beside it, random, `.tmp`. */
+function tempName (path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+}
+
+/** Whether `name` (in the directory of `path`) is one of `path`'s temporary files. */
+function isTempOf (path: string, name: string): boolean {
+  const prefix = `.${basename(path)}.`
+  return name.startsWith(prefix) && /^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length))
+}
+
+/**
+ * Delete temporary files of `path` left by a process that was killed mid-write (a write
+ * in progress in another process would lose its file: call it only when nothing else
+ * writes `path`). They may hold an old content of `path`, secrets included. Returns how
+ * many there were.
+ */
+export function removeStaleTempFiles (path: string): number {
+  let names: string[]
+  try {
+    names = readdirSync(dirname(path))
+  } catch {
+    return 0
+  }
+  const stale = names.filter((name) => isTempOf(path, name))
+  for (const name of stale) rmSync(join(dirname(path), name), { force: true })
+  if (stale.length > 0) syncDir(dirname(path))
+  return stale.length
+}
+
 /** Write `data` to a new private temporary file beside `path` (fsynced if `durable`); returns its path. */
 function writeTemp (path: string, data: string | Uint8Array, durable = true): string {
   const dir = dirname(path)
   ensurePrivateDir(dir)
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  const tmp = tempName(path)
   const fd = openSync(tmp, 'wx', PRIVATE_FILE_MODE)
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data)

@@ -410,6 +410,31 @@ describe('keystore: keys locked at rest', () => {
     assert.deepEqual(snapshot(dataDir), before)
   })
 
+  it('leftovers of killed writes (which may hold a secret in clear) are deleted by set, and only after a right passphrase by change and remove', async () => {
+    const { identity, rooms } = populate(dataDir, 1)
+    const r = rooms[0] as RoomRecord
+    const roomDir = join(dataDir, 'rooms', r.roomId)
+    const leftover = join(roomDir, '.room.json.0123456789ab.tmp')
+    const idLeftover = join(dataDir, '.identity.json.ba9876543210.tmp')
+    const unrelated = join(roomDir, '.notes.0123456789ab.tmp')
+    writeFileSync(leftover, readFileSync(join(roomDir, 'room.json')), { mode: 0o600 })
+    writeFileSync(idLeftover, readFileSync(join(dataDir, IDENTITY_FILE)), { mode: 0o600 })
+    writeFileSync(unrelated, 'not ours', { mode: 0o600 })
+    await setPassphrase(ops(dataDir, undefined, PASS))
+    assert.equal(statSync(leftover, { throwIfNoEntry: false }), undefined)
+    assert.equal(statSync(idLeftover, { throwIfNoEntry: false }), undefined)
+    assert.equal(readFileSync(unrelated, 'utf8'), 'not ours')
+    assert.deepEqual(findSecrets(dataDir, secretsIn(identity, rooms)), [])
+
+    writeFileSync(leftover, 'left by a killed remove', { mode: 0o600 })
+    const before = snapshot(dataDir)
+    await rejectsNamed(removePassphrase(ops(dataDir, OTHER)), 'WrongPassphraseError')
+    await rejectsNamed(changePassphrase(ops(dataDir, OTHER, 'a brand new passphrase')), 'WrongPassphraseError')
+    assert.deepEqual(snapshot(dataDir), before)
+    await changePassphrase(ops(dataDir, PASS, OTHER))
+    assert.equal(statSync(leftover, { throwIfNoEntry: false }), undefined)
+  })
+
   it('the default cost is the documented one: scrypt N = 2^17, r = 8, p = 1', () => {
     assert.deepEqual({ ...DEFAULT_SCRYPT }, { logN: 17, r: 8, p: 1 })
     assert.deepEqual([KEYSTORE_SCRYPT_LOG_N, KEYSTORE_SCRYPT_R, KEYSTORE_SCRYPT_P], [17, 8, 1])
