@@ -26,10 +26,15 @@ export class PassphraseMismatchError extends Error {
   }
 }
 
-/** Ctrl-C (or Ctrl-D) at a passphrase prompt. */
+/** Ctrl-C (or Ctrl-D) at a prompt (a passphrase, a confirmation). */
 export class PromptCanceledError extends Error {
   override readonly name: string = 'PromptCanceledError'
-  constructor () {
-    super('canceled at the passphrase prompt; nothing was changed')
+  constructor (message = 'canceled at the passphrase prompt; nothing was changed') {
+    super(message)
   }
+}
+
+/** A command that asks before acting found no terminal to ask on, and no `--yes`. */
+export class ConfirmationRequiredError extends Error {
+  override readonly name: string = 'ConfirmationRequiredError'
 }

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
-import type { ChatClient, RoomSession } from '../chat/index.js'
+import type { ChatClient, Member, MemberEvent, RoomSession } from '../chat/index.js'
+import { IdentityBook } from '../verify/index.js'
 import type { CommandContext } from './context.js'
 import type { Output } from './output.js'
 
@@ -10,8 +11,25 @@ import type { Output } from './output.js'
  * through exactly as sent: a bot may need it; sanitising is the display's job.
  */
 export async function runHeadless (client: ChatClient, session: RoomSession, ctx: CommandContext, output: Output, input: Readable): Promise<void> {
+  // Who we meet is remembered (seen.json, for `cryptochat verify`); a key that is not the
+  // verified one for its nick is a `warning` event.
+  const book = new IdentityBook(ctx.dataDir, {
+    self: ctx.identity.fingerprint,
+    onError: (err) => { output.json({ type: 'error', roomId: session.roomId, message: err.message, code: err.name }) }
+  })
+  const closeBook = (): void => { book.close() }
+  // A signal ends the process from outside this function: pending sightings are written on the way out.
+  process.once('exit', closeBook)
+  const watch = (m: MemberEvent | (Member & { roomId: string })): void => {
+    const warning = book.observe(m)
+    if (warning == null) return
+    output.json({ type: 'warning', roomId: warning.roomId, code: warning.name, message: warning.message, nick: warning.nick, fingerprint: warning.fingerprint, verifiedFingerprint: warning.verifiedFingerprint })
+  }
   session.on('message', (m) => { output.json({ type: 'message', ...m }) })
-  session.on('member', (m) => { output.json({ type: 'member', ...m }) })
+  session.on('member', (m) => {
+    output.json({ type: 'member', ...m, ...(m.self ? {} : { verified: book.trustOf(m).state === 'verified' }) })
+    watch(m)
+  })
   session.on('warning', (e) => { output.json({ type: 'error', ...e }) })
   session.on('status', (e) => { output.json({ type: 'status', ...e }) })
   session.on('catchup', (e) => { output.json({ type: 'catchup', ...e }) })
@@ -50,6 +68,8 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
     unacknowledged: session.unacknowledged().map((m) => m.index)
   })
   emitConnection()
+  // Members heard before the listeners were in place.
+  for (const m of session.members()) if (!m.self) watch({ ...m, roomId: session.roomId })
 
   // Lines are sent one after another, in order; EOF waits for the last one.
   let queue = Promise.resolve()
@@ -69,5 +89,7 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
   clearInterval(poll)
   if (pending != null) clearTimeout(pending)
   await client.leaveRoom(session.roomId)
+  process.off('exit', closeBook)
+  closeBook()
   output.json({ type: 'left', roomId: session.roomId })
 }

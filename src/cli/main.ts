@@ -7,6 +7,7 @@ import { inviteCommand } from './commands/invite.js'
 import { joinCommand } from './commands/join.js'
 import { passphraseCommand, type PassphraseAction } from './commands/passphrase.js'
 import { roomsCommand } from './commands/rooms.js'
+import { unverifyCommand, verifyCommand } from './commands/verify.js'
 import { processOutput, type Output } from './output.js'
 import { runProgram } from './run.js'
 import { VERSION } from './version.js'
@@ -62,6 +63,19 @@ export function buildProgram (output: Output): Command {
     .description('lock your identity key and room secrets with a passphrase (set), replace it (change), or store them unencrypted again (remove)')
     .addArgument(new Argument('<action>', 'set, change or remove').choices(['set', 'change', 'remove']))
     .action(async (action: PassphraseAction, _opts, cmd: Command) => { await passphraseCommand(action, cmd.optsWithGlobals(), output) })
+
+  common(program.command('verify'))
+    .description('compare a safety code with another member out of band, then mark their identity verified')
+    .argument('[fingerprint]', 'their fingerprint, or its first 8+ hex characters (an identity you have met in a room)')
+    .option('--yes', 'mark verified without asking (for scripts: compare the code first)')
+    .option('--qr', 'also draw the safety code as a QR code')
+    .option('--list', 'list the identities you have verified')
+    .action(async (fingerprint: string | undefined, _opts, cmd: Command) => { await verifyCommand(fingerprint, cmd.optsWithGlobals(), output) })
+
+  common(program.command('unverify'))
+    .description('remove the verified mark from an identity')
+    .argument('<fingerprint>', 'its fingerprint, or its first 8+ hex characters')
+    .action((fingerprint: string, _opts, cmd: Command) => { unverifyCommand(fingerprint, cmd.optsWithGlobals(), output) })
 
   common(program.command('join'))
     .description('join a room (with --invite the first time) and chat: full-screen UI, --plain line mode, or --json headless')

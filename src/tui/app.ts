@@ -7,6 +7,7 @@ import { groupFingerprint } from '../identity/index.js'
 import { HISTORY_SHOWN_ON_OPEN } from '../constants.js'
 import { MessageKind } from '../protocol/index.js'
 import type { RoomRecord, RoomStore } from '../room/index.js'
+import type { IdentityBook } from '../verify/index.js'
 import { checkArity, helpText, parseCommandLine } from './command-line.js'
 import { COMMANDS, type CommandContext } from './commands.js'
 import { complete, type CompletionState } from './completion.js'
@@ -14,6 +15,7 @@ import { InputLine } from './input-line.js'
 import { actionFor, keyHelp, type KeyAction } from './keys.js'
 import { UiModel, type LogLine } from './model.js'
 import { qrLines } from './qr.js'
+import { VerificationCommands } from './verification.js'
 import type { TuiView } from './view.js'
 
 /** How often the status bar re-reads connection counts. */
@@ -26,6 +28,8 @@ export interface TuiAppInit {
   rooms: RoomStore
   view: TuiView
   nick: string
+  /** Who was seen and who is verified (seen.json, verified.json). */
+  identities: IdentityBook
   /** Parse a duration such as `12h` (the CLI's parser). */
   parseDuration: (text: string) => number
   /** Called once when the user quits. */
@@ -51,10 +55,19 @@ export class TuiApp implements CommandContext {
   private renderQueued = false
   private statusTimer?: ReturnType<typeof setInterval>
   private quitting = false
+  private readonly verification: VerificationCommands
 
   constructor (init: TuiAppInit) {
     this.init = init
     this.model = new UiModel(init.nick, init.identity.fingerprint)
+    this.verification = new VerificationCommands({
+      info: (text) => { this.info(text) },
+      fail: (text) => { this.fail(text) },
+      block: (lines) => { for (const text of lines) this.currentLine({ kind: 'block', text }) },
+      overlay: (title, lines) => this.init.view.showOverlay(title, lines),
+      session: () => this.session(),
+      refreshMembers: () => { for (const session of this.init.client.rooms()) this.syncMembers(session) }
+    }, init.identities, init.identity)
   }
 
   /** Draw soon, once, however many events arrive in the same tick. */
@@ -133,6 +146,11 @@ export class TuiApp implements CommandContext {
     }
     const unsent = session.unacknowledged().filter((m) => m.status === 'pending').length
     if (unsent > 0) this.line(record.roomId, { kind: 'system', text: `${unsent} message${unsent === 1 ? '' : 's'} from earlier still pending: sent as soon as a member or relay is reachable` })
+    // Members heard before the listener was in place are checked too.
+    for (const m of session.members()) {
+      const warning = m.self ? undefined : this.verification.observe({ ...m, roomId: record.roomId })
+      if (warning != null) this.line(record.roomId, { kind: 'error', text: warning })
+    }
     this.syncMembers(session)
     this.line(record.roomId, { kind: 'system', text: `joined '${record.name}' as ${session.nick}; end-to-end encrypted. /help lists commands.` })
     this.refreshStatus()
@@ -169,6 +187,7 @@ export class TuiApp implements CommandContext {
   }
 
   private onMember (m: MemberEvent, session: RoomSession): void {
+    const warning = this.verification.observe(m)
     this.syncMembers(session)
     if (m.self) return
     const who = `${m.nick} (${m.fingerprint.slice(0, 8)})`
@@ -180,12 +199,17 @@ export class TuiApp implements CommandContext {
       gone: `${who} has not been heard from for a while and is gone`
     }[m.event]
     this.line(m.roomId, { kind: 'system', text })
+    // Loud, and after the arrival line it is about.
+    if (warning != null) this.line(m.roomId, { kind: 'error', text: warning })
   }
 
   private syncMembers (session: RoomSession): void {
     const room = this.model.find(session.roomId)
     if (room == null) return
-    room.members = session.members().map((m) => ({ nick: m.nick, fingerprint: m.fingerprint, self: m.self }))
+    room.members = session.members().map((m) => {
+      const trust = this.verification.trustOf(m, session.roomId)
+      return { nick: m.nick, fingerprint: m.fingerprint, self: m.self, ...(trust != null ? { trust } : {}) }
+    })
     this.render()
   }
 
@@ -297,9 +321,14 @@ export class TuiApp implements CommandContext {
   // ---- commands (CommandContext) -----------------------------------------
 
   info (text: string): void {
+    this.currentLine({ kind: 'system', text })
+  }
+
+  /** A line in the current room's log (or the no-room screen). */
+  private currentLine (line: Omit<LogLine, 'ts'>): void {
     const room = this.model.room
-    if (room == null) this.systemLine(text)
-    else this.line(room.roomId, { kind: 'system', text })
+    if (room == null) this.systemLine(line.text)
+    else this.line(room.roomId, line)
   }
 
   fail (text: string): void {
@@ -376,9 +405,22 @@ export class TuiApp implements CommandContext {
   }
 
   whois (nick: string): void {
-    const matches = this.model.room?.members.filter((m) => m.nick.toLowerCase() === nick.toLowerCase()) ?? []
-    if (matches.length === 0) return this.fail(`no member called ${nick} here`)
-    for (const m of matches) this.info(`${m.nick}${m.self ? ' (you)' : ''}: fingerprint ${groupFingerprint(m.fingerprint)}`)
+    const session = this.session()
+    const matches = session?.members().filter((m) => m.nick.toLowerCase() === nick.toLowerCase()) ?? []
+    if (session == null || matches.length === 0) return this.fail(`no member called ${nick} here`)
+    for (const m of matches) {
+      const text = `${m.nick}${m.self ? ' (you)' : ''}: fingerprint ${groupFingerprint(m.fingerprint)}${m.self ? '' : `, ${this.verification.describe(m, session.roomId)}`}`
+      if (this.verification.trustOf(m, session.roomId) === 'changed') this.fail(text)
+      else this.info(text)
+    }
+  }
+
+  async verify (who: string, action?: 'confirm' | 'qr'): Promise<void> {
+    await this.verification.verify(who, action)
+  }
+
+  unverify (who: string): void {
+    this.verification.unverify(who)
   }
 
   async me (action: string): Promise<void> {

@@ -17,6 +17,9 @@ export interface CommandContext {
   listRooms(): void
   who(): void
   whois(nick: string): void
+  /** Show the safety code with a member (`qr`: also as a QR code), or mark them verified (`confirm`). */
+  verify(who: string, action?: 'confirm' | 'qr'): Promise<void>
+  unverify(who: string): void
   me(action: string): Promise<void>
   clear(): void
   help(topic?: string): void
@@ -102,11 +105,35 @@ export const COMMANDS: Array<CommandSpec<CommandContext>> = [
   {
     name: 'whois',
     args: '<nick>',
-    summary: 'show a member\'s full fingerprint',
-    help: 'Shows the full identity fingerprint of every member using that nick (compare it out of band to be sure who you talk to).',
+    summary: 'show a member\'s full fingerprint, and whether it is verified',
+    help: 'Shows the full identity fingerprint of every member using that nick, and whether you verified it (/verify).',
     minArgs: 1,
     maxArgs: 1,
     run: (ctx, args) => { ctx.whois(args[0] as string) }
+  },
+  {
+    name: 'verify',
+    args: '<nick|fingerprint> [confirm|--qr]',
+    summary: 'compare a safety code with a member, then mark them verified',
+    help: 'Shows the safety code of you and that member: 60 digits from both identity keys (--qr also draws it as a QR code). Compare it with them out of band, in person or on a call: they see the same code with /verify <your nick>.\n' +
+      'If every digit matches, /verify <nick> confirm marks their key verified: ✓ in the member list. Should a key that is not verified later use their nick in this room, a red warning says so and the member list marks it with a red !.\n' +
+      'Several members with one nick: name one by fingerprint (8 or more hex characters, see /whois). The same from the shell: cryptochat verify <fingerprint>.',
+    minArgs: 1,
+    maxArgs: 2,
+    run: async (ctx, args) => {
+      const action = args[1]
+      if (action != null && action !== 'confirm' && action !== '--qr') return ctx.fail('usage: /verify <nick|fingerprint> [confirm|--qr]')
+      await ctx.verify(args[0] as string, action === 'confirm' ? 'confirm' : action === '--qr' ? 'qr' : undefined)
+    }
+  },
+  {
+    name: 'unverify',
+    args: '<nick|fingerprint>',
+    summary: 'remove a member\'s verified mark',
+    help: 'Removes the verified mark from that member\'s key (they stay in the room; compare codes again to mark them).',
+    minArgs: 1,
+    maxArgs: 1,
+    run: (ctx, args) => { ctx.unverify(args[0] as string) }
   },
   {
     name: 'me',

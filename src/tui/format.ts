@@ -1,3 +1,4 @@
+import { nickKey } from '../verify/index.js'
 import { sanitizeNick, sanitizeText } from './sanitize.js'
 
 /** Small formatters for what the chat view prints next to each line. */
@@ -22,11 +23,10 @@ export function shortFp (fp: string): string {
 /**
  * What two nicks are compared by when looking for duplicates: Unicode-compatibility
  * normalized, lower-cased, invisible characters removed. So `Alice`, `alice` and
- * `ali<ZWJ>ce`, which read the same, count as the same nick.
+ * `ali<ZWJ>ce`, which read the same, count as the same nick. The same rule decides when
+ * a key uses a verified member's nick, so it lives in src/verify.
  */
-export function nickKey (nick: string): string {
-  return nick.normalize('NFKC').toLowerCase().replace(/\p{Default_Ignorable_Code_Point}/gu, '')
-}
+export { nickKey }
 
 /**
  * The nicks (as given) that share their {@link nickKey} with another entry of `nicks`:

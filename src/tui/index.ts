@@ -14,12 +14,14 @@ import { join } from 'node:path'
 import type { ChatClient } from '../chat/index.js'
 import type { Identity } from '../identity/index.js'
 import type { RoomStore } from '../room/index.js'
+import { IdentityBook } from '../verify/index.js'
 import { TuiApp } from './app.js'
 import { captureLogs, type LogLevel } from './log-file.js'
 import { TuiView } from './view.js'
 
 export { LOG_LEVELS, type LogLevel } from './log-file.js'
 export { sanitizeText, visibleText } from './sanitize.js'
+export { qrLines, QrCodeError, type QrOptions } from './qr.js'
 
 /** Options of {@link runTui}. */
 export interface RunTuiInit {
@@ -48,12 +50,18 @@ export async function runTui (init: RunTuiInit): Promise<void> {
   let quit!: () => void
   const done = new Promise<void>((resolve) => { quit = resolve })
   init.signal?.addEventListener('abort', () => { void app.quit() }, { once: true })
+  // Problems with seen.json / verified.json are said in the log, once; the chat goes on.
+  const identities = new IdentityBook(init.dataDir, { self: init.identity.fingerprint, onError: (err) => { app.fail(err.message) } })
+  // A signal may end the process without returning here: write pending sightings on the way out.
+  const closeIdentities = (): void => { identities.close() }
+  process.once('exit', closeIdentities)
   const app = new TuiApp({
     client: init.client,
     identity: init.identity,
     rooms: init.rooms,
     view,
     nick: init.nick,
+    identities,
     parseDuration: init.parseDuration,
     onQuit: () => { quit() },
     log: logs.write
@@ -70,5 +78,7 @@ export async function runTui (init: RunTuiInit): Promise<void> {
   } finally {
     view.destroy()
     logs.release()
+    process.off('exit', closeIdentities)
+    closeIdentities()
   }
 }

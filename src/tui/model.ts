@@ -25,6 +25,11 @@ export interface MemberView {
   nick: string
   fingerprint: string
   self: boolean
+  /**
+   * `verified`: its key was compared out of band and marked. `changed`: not verified, and
+   * using the nick of an identity verified in this room (shown loudly). Otherwise unset.
+   */
+  trust?: 'verified' | 'changed'
 }
 
 /** Connection summary shown in the status bar. */

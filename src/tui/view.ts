@@ -19,6 +19,12 @@ const STATUS_MARKERS: Record<'pending' | 'sent' | 'acked', { text: string, color
   acked: { text: ' ✓✓', color: 'gray' }
 }
 
+/** How the member list marks a member's key (see MemberView.trust). */
+const TRUST_MARKERS: Record<'verified' | 'changed', { text: string, color: string }> = {
+  verified: { text: '✓', color: 'green' },
+  changed: { text: '!', color: 'red' }
+}
+
 export interface TuiViewInit {
   input?: NodeJS.ReadableStream
   output?: NodeJS.WritableStream
@@ -173,10 +179,14 @@ export class TuiView {
       this.memberList.setContent('')
       return
     }
-    // Every member shows its short fingerprint: equal nicks stay distinguishable.
+    // Every member shows its short fingerprint: equal nicks stay distinguishable. Then `*`
+    // for us, `✓` for a verified key, a red `!` (and a red nick) for a key that is not the
+    // verified one for its nick.
     const rows = room.members.map((m) => {
-      const color = m.self ? OWN_COLOR : colorForFingerprint(m.fingerprint)
-      return `{${color}-fg}${escapeTags(truncate(visibleText(m.nick), MEMBERS_WIDTH - 13))}{/${color}-fg} {gray-fg}${shortFp(m.fingerprint)}{/gray-fg}${m.self ? '*' : ''}`
+      const color = m.self ? OWN_COLOR : m.trust === 'changed' ? 'red' : colorForFingerprint(m.fingerprint)
+      const trust = m.trust != null ? TRUST_MARKERS[m.trust] : undefined
+      const marker = m.self ? '*' : trust != null ? `{bold}{${trust.color}-fg}${trust.text}{/${trust.color}-fg}{/bold}` : ''
+      return `{${color}-fg}${escapeTags(truncate(visibleText(m.nick), MEMBERS_WIDTH - 13))}{/${color}-fg} {gray-fg}${shortFp(m.fingerprint)}{/gray-fg}${marker}`
     })
     this.memberList.setLabel(` members (${room.members.length}) `)
     this.memberList.setContent(rows.join('\n'))

@@ -18,6 +18,8 @@ class Recorder implements CommandContext {
   listRooms (): void { this.calls.push(['listRooms']) }
   who (): void { this.calls.push(['who']) }
   whois (nick: string): void { this.calls.push(['whois', nick]) }
+  async verify (who: string, action?: 'confirm' | 'qr'): Promise<void> { this.calls.push(['verify', who, action]) }
+  unverify (who: string): void { this.calls.push(['unverify', who]) }
   async me (action: string): Promise<void> { this.calls.push(['me', action]) }
   clear (): void { this.calls.push(['clear']) }
   help (topic?: string): void { this.calls.push(['help', topic]) }
@@ -41,7 +43,7 @@ async function run (input: string): Promise<Call[]> {
   return ctx.calls
 }
 
-const REQUIRED = ['help', 'join', 'create', 'invite', 'part', 'nick', 'rooms', 'who', 'whois', 'me', 'clear', 'quit']
+const REQUIRED = ['help', 'join', 'create', 'invite', 'part', 'nick', 'rooms', 'who', 'whois', 'verify', 'unverify', 'me', 'clear', 'quit']
 
 describe('COMMANDS table', () => {
   it('names are unique, lower-case, without a slash or spaces', () => {
@@ -198,6 +200,16 @@ describe('running commands', () => {
     assert.deepEqual(await run('/whois'), [['fail', 'usage: /whois <nick>']])
   })
 
+  it('/verify shows the code, or confirms, or draws it as a QR code; /unverify takes one name', async () => {
+    assert.deepEqual(await run('/verify bob'), [['verify', 'bob', undefined]])
+    assert.deepEqual(await run('/verify bob confirm'), [['verify', 'bob', 'confirm']])
+    assert.deepEqual(await run('/verify a9b7c216 --qr'), [['verify', 'a9b7c216', 'qr']])
+    assert.deepEqual(await run('/verify bob yes'), [['fail', 'usage: /verify <nick|fingerprint> [confirm|--qr]']])
+    assert.deepEqual(await run('/verify'), [['fail', 'usage: /verify <nick|fingerprint> [confirm|--qr]']])
+    assert.deepEqual(await run('/unverify "Bob Smith"'), [['unverify', 'Bob Smith']])
+    assert.deepEqual(await run('/unverify'), [['fail', 'usage: /unverify <nick|fingerprint>']])
+  })
+
   it('/me sends the rest text as typed', async () => {
     assert.deepEqual(await run('/me waves'), [['me', 'waves']])
     assert.deepEqual(await run('/me waves  at  "everyone" {red}'), [['me', 'waves  at  "everyone" {red}']])
@@ -208,7 +220,7 @@ describe('running commands', () => {
   it('every command runs against the fake context with plausible arguments and calls it once', async () => {
     const sample: Record<string, string> = {
       help: '/help', join: '/join r', create: '/create c', invite: '/invite', part: '/part', nick: '/nick n',
-      rooms: '/rooms', who: '/who', whois: '/whois w', me: '/me m', clear: '/clear', quit: '/quit'
+      rooms: '/rooms', who: '/who', whois: '/whois w', verify: '/verify v', unverify: '/unverify u', me: '/me m', clear: '/clear', quit: '/quit'
     }
     for (const spec of COMMANDS) {
       const input = sample[spec.name]
