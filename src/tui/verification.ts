@@ -51,7 +51,7 @@ export class VerificationCommands {
   observe (m: MemberEvent | (Member & { roomId: string })): string | undefined {
     const warning = this.book.observe(m)
     if (warning == null) return undefined
-    return `WARNING: ${warning.message}: /verify ${shortFp(warning.fingerprint)} to compare codes`
+    return `WARNING: ${warning.message} (/verify ${shortFp(warning.fingerprint)})`
   }
 
   /** The trust of a member of `roomId`, for the member list. */

@@ -25,6 +25,19 @@ const TRUST_MARKERS: Record<'verified' | 'changed', { text: string, color: strin
   changed: { text: '!', color: 'red' }
 }
 
+/** What naming a sender in the log depends on: nicks shared in the room, keys not the verified one for their nick. */
+interface Senders {
+  dups: ReadonlySet<string>
+  changed: ReadonlySet<string>
+}
+
+function sendersOf (room: RoomView): Senders {
+  return {
+    dups: duplicateNicks(room.members.map((m) => m.nick)),
+    changed: new Set(room.members.filter((m) => m.trust === 'changed').map((m) => m.fingerprint))
+  }
+}
+
 export interface TuiViewInit {
   input?: NodeJS.ReadableStream
   output?: NodeJS.WritableStream
@@ -93,7 +106,7 @@ export class TuiView {
   }
 
   /** The wrapped screen rows of one log line, the first with the time and sender. */
-  private rowsOf (line: LogLine, width: number, dups: ReadonlySet<string>): string[] {
+  private rowsOf (line: LogLine, width: number, senders: Senders): string[] {
     if (line.kind === 'block') return [`{white-fg}${escapeTags(truncate(visibleText(line.text), width))}{/white-fg}`]
     const time = `{gray-fg}${formatTime(line.ts)}{/gray-fg} `
     const textWidth = Math.max(4, width - TIME_WIDTH)
@@ -102,10 +115,14 @@ export class TuiView {
     let body = visibleText(line.text)
     if ((line.kind === 'message' || line.kind === 'action') && line.nick != null && line.fingerprint != null) {
       // memberLabel's rule (a shared nick, or one containing '~', gets the short
-      // fingerprint), built unescaped here so it can be measured and cut first.
+      // fingerprint), built unescaped here so it can be measured and cut first. A key that
+      // is not the verified one for its nick always shows its fingerprint, and a red `!`.
       const nick = truncate(visibleText(line.nick), 20)
-      const label = dups.has(line.nick) || line.nick.includes('~') ? `${nick}~${shortFp(line.fingerprint)}` : nick
-      const color = line.self === true ? OWN_COLOR : colorForFingerprint(line.fingerprint)
+      const changed = line.self !== true && senders.changed.has(line.fingerprint)
+      const label = changed
+        ? `${nick}~${shortFp(line.fingerprint)}!`
+        : senders.dups.has(line.nick) || line.nick.includes('~') ? `${nick}~${shortFp(line.fingerprint)}` : nick
+      const color = line.self === true ? OWN_COLOR : changed ? 'red' : colorForFingerprint(line.fingerprint)
       const styled = `{${color}-fg}${line.self === true ? '{bold}' : ''}${escapeTags(label)}${line.self === true ? '{/bold}' : ''}{/${color}-fg}`
       if (line.kind === 'action') {
         prefix = `* ${styled} `
@@ -143,14 +160,14 @@ export class TuiView {
 
   /** Screen rows one line of `room` takes once wrapped. */
   rowCount (line: LogLine, room: RoomView): number {
-    return this.rowsOf(line, this.logWidth(), duplicateNicks(room.members.map((m) => m.nick))).length
+    return this.rowsOf(line, this.logWidth(), sendersOf(room)).length
   }
 
   /** Screen rows the whole log of `room` takes once wrapped. */
   totalRows (room: RoomView): number {
-    const dups = duplicateNicks(room.members.map((m) => m.nick))
+    const senders = sendersOf(room)
     const width = this.logWidth()
-    return room.lines.reduce((sum, line) => sum + this.rowsOf(line, width, dups).length, 0)
+    return room.lines.reduce((sum, line) => sum + this.rowsOf(line, width, senders).length, 0)
   }
 
   private renderLog (room: RoomView | undefined, model: UiModel): void {
@@ -162,12 +179,12 @@ export class TuiView {
     this.log.setLabel(` ${escapeTags(truncate(visibleText(room.name), 40))} `)
     const width = this.logWidth()
     const height = this.logHeight()
-    const dups = duplicateNicks(room.members.map((m) => m.nick))
+    const senders = sendersOf(room)
     // Wrap from the newest line backwards only as far as the screen (and scroll) needs.
     const needed = height + room.scroll
     const rows: string[] = []
     for (let i = room.lines.length - 1; i >= 0 && rows.length < needed; i--) {
-      rows.unshift(...this.rowsOf(room.lines[i] as LogLine, width, dups))
+      rows.unshift(...this.rowsOf(room.lines[i] as LogLine, width, senders))
     }
     const end = Math.max(0, rows.length - room.scroll)
     const visible = rows.slice(Math.max(0, end - height), end)
