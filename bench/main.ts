@@ -10,6 +10,7 @@ import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { latencySvg, terminalCharts } from './charts.js'
+import { catchup, type CatchupResult } from './catchup.js'
 import { cryptoMicro } from './crypto.js'
 import { footprint, type Footprint } from './footprint.js'
 import { measureRoom, type KneeRow, type Row } from './measure.js'
@@ -92,6 +93,13 @@ async function main (argv: string[]): Promise<void> {
       return undefined
     })
   }
+  let caught: CatchupResult | undefined
+  if (plan.catchupMessages > 0) {
+    caught = await catchup(plan.catchupMessages).catch((err) => {
+      process.stderr.write(`\nbench: catch-up not measured: ${String(err?.message ?? err)}\n`)
+      return undefined
+    })
+  }
   progress('')
 
   // Ratios come from the separate-process layout when it measured B and C (what users have).
@@ -113,6 +121,7 @@ async function main (argv: string[]): Promise<void> {
     join: fp?.join ?? { direct_ready_ms: null, relayed_ready_ms: null },
     rss_mb: fp?.rss_mb ?? { client_idle: null, relay_n50: null },
     crypto_us: micro,
+    ...(caught != null ? { catchup: caught } : {}),
     targets: checkTargets(rows, ratioLayout, ratios, knees, fp),
     skipped: plan.skipped
   }

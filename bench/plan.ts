@@ -32,6 +32,8 @@ export interface BenchPlan {
   footprintSizes: number[]
   joinTrials: number
   crypto: boolean
+  /** Missed messages a returning member catches up on (0: not measured). */
+  catchupMessages: number
 }
 
 /** The steady load: messages per second for the whole room. */
@@ -51,7 +53,7 @@ const BURST_DELIVERIES = 2000
 /** Rough RSS of one member process, MB: a layout that would not fit in memory is skipped. */
 const MEMBER_PROCESS_MB = 150
 
-export const ALL_PHASES = ['latency', 'knee', 'footprint', 'crypto'] as const
+export const ALL_PHASES = ['latency', 'knee', 'footprint', 'crypto', 'catchup'] as const
 export type Phase = typeof ALL_PHASES[number]
 
 export interface PlanOptions {
@@ -81,7 +83,8 @@ const QUICK = {
   // 25 and 50 are the full set's: a room grows one join at a time, and each join costs
   // O(N) messages delivered to N members.
   footprintSizes: [2, 10, 16],
-  joinTrials: 2
+  joinTrials: 2,
+  catchupMessages: 2000
 }
 
 const FULL = {
@@ -99,7 +102,8 @@ const FULL = {
     processes: { startRate: 20, maxRate: 2560, stepSeconds: 1, bisections: 1, retry: true }
   } as Partial<Record<Layout, KneePlan>>,
   footprintSizes: [2, 10, 25, 50],
-  joinTrials: 5
+  joinTrials: 5,
+  catchupMessages: 10_000
 }
 
 export function makePlan (opts: PlanOptions): BenchPlan {
@@ -132,6 +136,7 @@ export function makePlan (opts: PlanOptions): BenchPlan {
     skipped,
     footprintSizes: opts.phases.includes('footprint') ? set.footprintSizes : [],
     joinTrials: set.joinTrials,
-    crypto: opts.phases.includes('crypto')
+    crypto: opts.phases.includes('crypto'),
+    catchupMessages: opts.phases.includes('catchup') ? set.catchupMessages : 0
   }
 }

@@ -1,4 +1,5 @@
 /** The run's report: the JSON document (issue 8's shape plus more) and its markdown tables. */
+import type { CatchupResult } from './catchup.js'
 import type { Footprint } from './footprint.js'
 import type { KneeRow, Row } from './measure.js'
 import type { BenchPlan, Layout } from './plan.js'
@@ -18,6 +19,8 @@ export interface Report {
   join: { [K in keyof Footprint['join']]?: number | null } & { direct_ready_ms: number | null, relayed_ready_ms: number | null }
   rss_mb: Partial<Omit<Footprint['rss_mb'], 'client_idle' | 'relay_n50'>> & { client_idle: number | null, relay_n50: number | null }
   crypto_us: Record<string, number>
+  /** A member back after `messages` were sent without it: time to hold them all, and history's cost. */
+  catchup?: CatchupResult
   targets: TargetCheck[]
   skipped: BenchPlan['skipped']
   chart_svg?: string
@@ -73,6 +76,12 @@ export function markdown (r: Report): string {
   }
   if (r.rss_mb.relay_by_n != null) parts.push('### Memory (RSS, idle, as the room grows)', memoryTable(r.rss_mb))
   parts.push('### Targets (issue 8)', table(['target', 'goal', 'value', 'status'], r.targets.map((t) => [t.target, t.goal, t.value, t.status])))
+  if (r.catchup != null) {
+    const k = r.catchup
+    parts.push('### Catch-up and history (one process)', table(['missed messages', 'from a relay store ms', 'from a member ms', 'history bytes/message', 'open history ms'], [
+      [k.messages, k.from_store_ms, k.from_member_ms, k.history_bytes_per_message, k.history_open_ms]
+    ]))
+  }
   const c = r.crypto_us
   if (c.seal_us != null) parts.push(`Crypto per message: seal ${round(c.seal_us)} µs, open ${round(c.open_us as number)} µs, sign ${round(c.sign_us as number)} µs, verify ${round(c.verify_us as number)} µs`)
   for (const s of r.skipped) parts.push(`Not run: ${s.layout} ${s.variant} N=${s.n}: ${s.reason}`)

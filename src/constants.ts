@@ -121,6 +121,9 @@ export const SYNC_PROOF_SKEW_MS = 10 * 60 * 1000
 export const SYNC_MAX_FRAME_BYTES = 1024 * 1024
 /** Most envelopes in one response frame (each is at most MAX_ENVELOPE_BYTES). */
 export const SYNC_ENVELOPES_PER_FRAME = 100
+/** Most envelopes one put request carries, and most bytes of them (within SYNC_MAX_FRAME_BYTES). */
+export const SYNC_MAX_PUT = 1000
+export const SYNC_MAX_PUT_BYTES = 512 * 1024
 /** Most envelopes sent for one request, whatever its limit says. */
 export const SYNC_MAX_ENVELOPES = 50_000
 /** Most hashes in one `have` question, ranges in `want`, senders in `known`. */
@@ -145,6 +148,8 @@ export const GAP_MAX_SPAN = 100_000
 /** First wait before asking peers whether they hold our sent messages; doubles up to the max. */
 export const ACK_POLL_MIN_MS = 300
 export const ACK_POLL_MAX_MS = 30_000
+/** After a relay store answered "busy", it is asked again after this long. */
+export const ACK_POLL_BUSY_MS = 1000
 /** A member is asked for catch-up at most this often (a link flapping does not refetch). */
 export const CATCHUP_MIN_INTERVAL_MS = 30_000
 /** Sent messages remembered for putting into relay stores that were down (oldest forgotten first). */

@@ -1,8 +1,27 @@
 import { logger } from '@libp2p/logger'
-import { ACK_POLL_MAX_MS, ACK_POLL_MIN_MS, OUTBOX_MAX_UNSTORED, SYNC_ENVELOPES_PER_FRAME, SYNC_MAX_HAVE } from '../constants.js'
+import { ACK_POLL_BUSY_MS, ACK_POLL_MAX_MS, ACK_POLL_MIN_MS, OUTBOX_MAX_UNSTORED, SYNC_MAX_HAVE, SYNC_MAX_PUT, SYNC_MAX_PUT_BYTES } from '../constants.js'
 import type { DeliveryStatus, HistoryEntry, RoomHistory } from '../history/index.js'
 
 const log = logger('cryptochat:outbox')
+
+/** Split what to put into requests of at most SYNC_MAX_PUT envelopes and SYNC_MAX_PUT_BYTES. */
+function batches<T extends { entry: HistoryEntry }> (items: T[]): T[][] {
+  const out: T[][] = []
+  let batch: T[] = []
+  let bytes = 0
+  for (const item of items) {
+    const size = item.entry.envelope.length
+    if (batch.length > 0 && (batch.length >= SYNC_MAX_PUT || bytes + size > SYNC_MAX_PUT_BYTES)) {
+      out.push(batch)
+      batch = []
+      bytes = 0
+    }
+    batch.push(item)
+    bytes += size
+  }
+  if (batch.length > 0) out.push(batch)
+  return out
+}
 
 /** Who confirmed holding a message of ours. */
 export type AckedBy = 'member' | 'store'
@@ -16,8 +35,8 @@ export interface OutboxInit {
   askMembers: (hashes: Uint8Array[]) => Promise<boolean[] | undefined>
   /** The room's relays that are connected now. */
   relays: () => string[]
-  /** Put envelopes into a relay's store: which it now holds; undefined: it keeps none (no store, or refused). */
-  putToStore: (relay: string, envelopes: Uint8Array[]) => Promise<boolean[] | undefined>
+  /** Put envelopes into a relay's store: which it now holds; `busy`: later; undefined: it keeps none (no store). */
+  putToStore: (relay: string, envelopes: Uint8Array[]) => Promise<boolean[] | 'busy' | undefined>
   /** An entry of ours changed status. */
   onStatus: (entry: HistoryEntry, status: DeliveryStatus, by?: AckedBy) => void
 }
@@ -37,6 +56,7 @@ export class Outbox {
   private pollDelay = ACK_POLL_MIN_MS
   private publishing = false
   private polling = false
+  private busy = false
   private stopped = false
   /** Sent envelopes not yet put into every relay store, by hash, with the relays that have them. */
   private readonly unstored = new Map<string, { entry: HistoryEntry, stored: Set<string> }>()
@@ -117,7 +137,9 @@ export class Outbox {
     const storesUp = this.init.relays().some((r) => !this.storeless.has(r))
     const waiting = this.init.history.outbox().length > 0 || (this.unstored.size > 0 && storesUp)
     if (!waiting) return
-    this.pollDelay = progress ? ACK_POLL_MIN_MS : Math.min(this.pollDelay * 2, ACK_POLL_MAX_MS)
+    // A busy store is asked again after a second (it limits requests per few seconds).
+    this.pollDelay = this.busy ? ACK_POLL_BUSY_MS : progress ? ACK_POLL_MIN_MS : Math.min(this.pollDelay * 2, ACK_POLL_MAX_MS)
+    this.busy = false
     this.schedulePoll(false)
   }
 
@@ -126,9 +148,15 @@ export class Outbox {
     for (const relay of this.init.relays()) {
       if (this.stopped || this.storeless.has(relay)) continue
       const todo = [...this.unstored.values()].filter((u) => !u.stored.has(relay))
-      for (let i = 0; i < todo.length && !this.stopped; i += SYNC_ENVELOPES_PER_FRAME) {
-        const batch = todo.slice(i, i + SYNC_ENVELOPES_PER_FRAME)
+      for (const batch of batches(todo)) {
+        if (this.stopped) break
         const held = await this.init.putToStore(relay, batch.map((u) => u.entry.envelope))
+        // Rate-limited: the store is there; what is left goes at the next poll, which
+        // comes soon (a busy answer is not "no progress").
+        if (held === 'busy') {
+          this.busy = true
+          break
+        }
         if (held == null) {
           this.storeless.add(relay)
           break

@@ -556,15 +556,17 @@ export class RoomSession extends EventEmitter<RoomEvents> {
 
   /**
    * Put envelopes into a relay's blind store (it keeps only what members put, with the
-   * room proof); which it now holds. Undefined when it keeps none (no store, refused, busy).
+   * room proof); which it now holds. `busy`: try later. Undefined when it keeps none (no store).
    */
-  private async putToStore (relay: string, envelopes: Uint8Array[]): Promise<boolean[] | undefined> {
+  private async putToStore (relay: string, envelopes: Uint8Array[]): Promise<boolean[] | 'busy' | undefined> {
     try {
       for await (const frame of this.link.request(relay, { put: envelopes.map(wire) })) {
         return unpackBits(frame.have, envelopes.length)
       }
     } catch (err: any) {
       log('store put to %s: %s', relay, err.message)
+      // Rate-limited: the store is there, just not now (the outbox tries again later).
+      if (err?.name === 'SyncBusyError') return 'busy'
     }
     return undefined
   }

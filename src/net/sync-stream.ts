@@ -63,6 +63,11 @@ export class SyncRequestError extends Error {
   override readonly name: string = 'SyncRequestError'
 }
 
+/** The peer is rate-limiting us: the request may be made again later. */
+export class SyncBusyError extends SyncRequestError {
+  override readonly name: string = 'SyncBusyError'
+}
+
 /**
  * Send one sync request to `peer` (over any open connection, relayed ones included) and
  * yield its response frames until the last one. Throws SyncRequestError when the peer
@@ -82,7 +87,7 @@ export async function * requestSync (node: ChatNode, peer: string, request: Sync
       const response = decodeSyncResponse((await lp.read({ signal })).subarray())
       if (response.status === SyncResponse.Status.DENIED) throw new SyncRequestError(`${peer} refused the request`)
       if (response.status === SyncResponse.Status.UNKNOWN) throw new SyncRequestError(`${peer} does not serve this room`)
-      if (response.status !== SyncResponse.Status.OK) throw new SyncRequestError(`${peer} is busy`)
+      if (response.status !== SyncResponse.Status.OK) throw new SyncBusyError(`${peer} is busy: try again later`)
       yield response
       if (response.done) break
     }

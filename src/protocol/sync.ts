@@ -1,5 +1,5 @@
 import {
-  GAP_MAX_SPAN, MAX_ENVELOPE_BYTES, PROTOCOL_VERSION, SYNC_ENVELOPES_PER_FRAME, SYNC_MAX_FRAME_BYTES, SYNC_MAX_HAVE, SYNC_MAX_KNOWN,
+  GAP_MAX_SPAN, MAX_ENVELOPE_BYTES, PROTOCOL_VERSION, SYNC_MAX_PUT, SYNC_MAX_FRAME_BYTES, SYNC_MAX_HAVE, SYNC_MAX_KNOWN,
   SYNC_MAX_RANGES, SYNC_PROOF_SKEW_MS
 } from '../constants.js'
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, concatBytes, hash, sign, verify } from '../crypto/index.js'
@@ -80,7 +80,7 @@ export function decodeSyncRequest (bytes: Uint8Array): SyncRequest {
   if (bytes.length > SYNC_MAX_FRAME_BYTES) throw new MalformedMessageError('sync request too large')
   let request: SyncRequest
   try {
-    request = SyncRequest.decode(bytes, { limits: { have: SYNC_MAX_HAVE, known: SYNC_MAX_KNOWN, want: SYNC_MAX_RANGES, put: SYNC_ENVELOPES_PER_FRAME } })
+    request = SyncRequest.decode(bytes, { limits: { have: SYNC_MAX_HAVE, known: SYNC_MAX_KNOWN, want: SYNC_MAX_RANGES, put: SYNC_MAX_PUT } })
   } catch {
     throw new MalformedMessageError('sync request is not valid protobuf')
   }
