@@ -107,4 +107,29 @@ describe('verifying a member in the terminal UI (tmux, real relay, real peers)',
     s.typeLine('/quit')
     await s.waitForScreen((sc) => sc.includes('EXITED WITH 0'), 15_000, 'the program to exit')
   })
+
+  test('cryptochat verify on a terminal asks before marking: n changes nothing, y marks', async () => {
+    const b8 = bobId.fingerprint.slice(0, 8)
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CRYPTOCHAT)} verify ${b8} --data-dir ${JSON.stringify(aliceDir)}`
+    const no = new TmuxSession(command, { width: 160, height: 20 })
+    try {
+      await no.waitForScreen((sc) => sc.includes(`Mark bob (${b8}) verified [y/N]`), 10_000, 'the question')
+      no.typeLine('n')
+      await no.waitForScreen((sc) => sc.includes('Not marked verified; nothing changed.') && sc.includes('EXITED WITH 0'), 10_000, 'no change')
+    } finally {
+      no.kill()
+    }
+    const yes = new TmuxSession(command, { width: 160, height: 20 })
+    try {
+      const screen = await yes.waitForScreen((sc) => sc.includes(`Mark bob (${b8}) verified [y/N]`), 10_000, 'the question')
+      const [first] = safetyCodeLines(safetyCode(hexToBytes(alice.publicKey), hexToBytes(bobId.publicKey)))
+      assert.ok(screen.includes(first as string), screen)
+      yes.typeLine('y')
+      await yes.waitForScreen((sc) => sc.includes(`bob (${b8}) is now verified`) && sc.includes('EXITED WITH 0'), 10_000, 'marked')
+    } finally {
+      yes.kill()
+    }
+    const list = await procs.run('cryptochat', ['verify', '--list', '--json', '--data-dir', aliceDir])
+    assert.deepEqual((list.lines[0] as any[]).map((v) => v.fingerprint), [bobId.fingerprint])
+  })
 })

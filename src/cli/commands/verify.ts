@@ -32,7 +32,12 @@ async function ask (prompt: string, io: ConfirmIO): Promise<string> {
   return await new Promise<string>((resolve, reject) => {
     let answered = false
     rl.once('SIGINT', () => { rl.close() })
-    rl.once('close', () => { if (!answered) reject(new PromptCanceledError('canceled at the confirmation; nothing was changed')) })
+    rl.once('close', () => {
+      if (answered) return
+      // End the prompt's line, so the message that follows starts on its own.
+      io.output.write('\n')
+      reject(new PromptCanceledError('canceled at the confirmation; nothing was changed'))
+    })
     rl.question(prompt, (answer) => {
       answered = true
       rl.close()
