@@ -193,8 +193,8 @@ describe('passphrase: keys locked at rest (real processes)', () => {
     const r = await cc(['passphrase', 'set', '--json', '--data-dir', dir])
     assertRefused(r, EXIT.PASSPHRASE_REQUIRED, /CRYPTOCHAT_NEW_PASSPHRASE_FILE/, 'PassphraseRequiredError')
     // A first run creates an identity without asking anything, and says a passphrase can be set.
-    const id = await cc(['create', 'x', '--relay', relayAddr, '--data-dir', dirs.make('dave')])
-    assert.equal(id.code, 0, id.stderr)
-    assert.match(id.stderr, /Created a new identity in .*cryptochat passphrase set/)
+    const first = await cc(['create', 'x', '--relay', relayAddr, '--data-dir', dirs.make('dave')])
+    assert.equal(first.code, 0, first.stderr)
+    assert.match(first.stderr, /Created a new identity in .*cryptochat passphrase set/)
   })
 })

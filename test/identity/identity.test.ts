@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { generateSigningKeyPair, publicKeyOf } from '../../src/crypto/index.js'
 import {
-  loadOrCreateIdentity, IDENTITY_FILE, fingerprint, groupFingerprint, shortFingerprint, FINGERPRINT_CHARS, SHORT_FINGERPRINT_CHARS,
+  loadOrCreateIdentity, readPublicIdentity, IDENTITY_FILE, fingerprint, groupFingerprint, shortFingerprint, FINGERPRINT_CHARS, SHORT_FINGERPRINT_CHARS,
   IdentityFileError
 } from '../../src/identity/index.js'
 import { InsecurePermissionsError } from '../../src/store/index.js'
@@ -48,6 +48,27 @@ describe('identity', () => {
     assert.equal(second.identity.fingerprint, first.identity.fingerprint)
     assert.deepEqual(readFileSync(path), before)
     assert.equal(statSync(path).mtimeMs, mtime)
+  })
+
+  it('the public half reads without the secret: none before first use, the same fingerprint after', () => {
+    assert.equal(readPublicIdentity(root), undefined)
+    const { identity } = loadOrCreateIdentity(root)
+    assert.deepEqual(readPublicIdentity(root), { publicKey: identity.publicKey, fingerprint: identity.fingerprint })
+    const json = JSON.parse(readFileSync(join(root, IDENTITY_FILE), 'utf8'))
+    assert.equal(typeof json.secretKey, 'string', 'no passphrase: the secret key in clear (0600)')
+    assert.equal(json.sealedSecretKey, undefined)
+  })
+
+  it('a sealed secret key, read without a keystore, is PassphraseRequiredError; the file is left untouched', () => {
+    loadOrCreateIdentity(root)
+    const path = join(root, IDENTITY_FILE)
+    const { secretKey, ...rest } = JSON.parse(readFileSync(path, 'utf8'))
+    assert.equal(typeof secretKey, 'string')
+    writeFileSync(path, JSON.stringify({ ...rest, sealedSecretKey: { alg: 'xchacha20poly1305', nonce: Buffer.alloc(24).toString('base64'), ciphertext: Buffer.alloc(48).toString('base64') } }), { mode: 0o600 })
+    const before = readFileSync(path)
+    throwsNamed(() => loadOrCreateIdentity(root), 'PassphraseRequiredError')
+    assert.deepEqual(readFileSync(path), before)
+    assert.ok(readPublicIdentity(root) != null)
   })
 
   it('two data directories get two different identities', () => {
