@@ -17,7 +17,7 @@ export interface HeldIndexes {
   /** Highest index such that everything from the lowest up to it is accounted for. */
   contiguous(sender: string): number
   senders(): string[]
-  /** Indexes held above the contiguous start, ascending. */
+  /** Indexes held past the contiguous start (after a hole), ascending. */
   heldIndexes(sender: string): number[]
 }
 

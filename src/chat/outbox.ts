@@ -106,14 +106,13 @@ export class Outbox {
     return true
   }
 
-  /** Ask soon (`reset`: something new, start the backoff over). */
+  /** Ask soon (`reset`: something new, start the backoff over for the next wait). */
   schedulePoll (reset: boolean): void {
     if (this.stopped) return
     if (reset) this.pollDelay = ACK_POLL_MIN_MS
-    if (this.pollTimer != null) {
-      if (!reset) return
-      clearTimeout(this.pollTimer)
-    }
+    // An armed timer is left alone: re-arming it for every message sent would put the
+    // question off for as long as someone keeps talking.
+    if (this.pollTimer != null) return
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined
       this.poll().catch((err: any) => { log('outbox poll failed: %s', err.message) })

@@ -70,6 +70,17 @@ function historyLabel (roomId: string): string {
   return `cryptochat/1/history|${roomId}`
 }
 
+/**
+ * What we hold of one sender: everything from `low` to `contig`, then the indexes in
+ * `above` (held, past a hole); `top` is the highest.
+ */
+interface SenderRun {
+  low: number
+  contig: number
+  top: number
+  above: Set<number>
+}
+
 /** The name of a room's history file in its directory. */
 export const HISTORY_FILE = 'history.log'
 
@@ -85,6 +96,8 @@ export class RoomHistory {
   private readonly held = new Map<string, Map<number, HistoryEntry>>()
   /** Per sender: every index up to this is accounted for (compacted or wiped away). */
   private readonly marks = new Map<string, number>()
+  /** Per sender: what is accounted for, kept as messages arrive (gap checks read it often). */
+  private readonly runs = new Map<string, SenderRun>()
   private closed = false
   private readonly self: string
   private readonly maxMessages: number
@@ -100,6 +113,7 @@ export class RoomHistory {
     const { entries, marks } = contentsOf(opened.records, this.self)
     for (const [sender, upto] of marks) this.marks.set(sender, upto)
     for (const entry of entries) this.insert(entry)
+    for (const sender of this.marks.keys()) this.rebuildRun(sender)
     if (this.list.length > this.maxMessages * 1.1) this.compact()
   }
 
@@ -147,8 +161,7 @@ export class RoomHistory {
 
   /** Indexes held from `sender` above its mark (see {@link lowest}), ascending. */
   heldIndexes (sender: string): number[] {
-    const mark = this.marks.get(sender) ?? 0
-    return [...(this.held.get(sender)?.keys() ?? [])].filter((i) => i > mark).sort((a, b) => a - b)
+    return [...(this.runs.get(sender)?.above ?? [])].sort((a, b) => a - b)
   }
 
   /** Senders we hold messages from (or hold marks for). */
@@ -158,29 +171,17 @@ export class RoomHistory {
 
   /** The lowest index accounted for from `sender` (1 when a mark covers the start; 0: none). */
   lowest (sender: string): number {
-    if ((this.marks.get(sender) ?? 0) > 0) return 1
-    let low = 0
-    for (const i of this.held.get(sender)?.keys() ?? []) if (low === 0 || i < low) low = i
-    return low
+    return this.runs.get(sender)?.low ?? 0
   }
 
   /** Highest index per sender such that we hold every index from its lowest one up to it. */
   contiguous (sender: string): number {
-    const mine = this.held.get(sender)
-    let upto = this.marks.get(sender) ?? 0
-    if (upto === 0) {
-      upto = this.lowest(sender)
-      if (upto === 0) return 0
-    }
-    while (mine?.has(upto + 1) === true) upto++
-    return upto
+    return this.runs.get(sender)?.contig ?? 0
   }
 
   /** Highest index accounted for from `sender` (0: none). */
   highest (sender: string): number {
-    let top = this.marks.get(sender) ?? 0
-    for (const i of this.held.get(sender)?.keys() ?? []) if (i > top) top = i
-    return top
+    return this.runs.get(sender)?.top ?? 0
   }
 
   /** Our own messages not yet acknowledged, oldest first. */
@@ -275,6 +276,46 @@ export class RoomHistory {
     let mine = this.held.get(entry.sender)
     if (mine == null) this.held.set(entry.sender, mine = new Map())
     mine.set(entry.index, entry)
+    this.extendRun(entry.sender, entry.index)
+  }
+
+  /**
+   * Keep a sender's run up to date as `index` arrives: in order (the common case) it only
+   * moves `contig` on; a message older than the lowest we hold is rare, and rebuilds it.
+   */
+  private extendRun (sender: string, index: number): void {
+    const run = this.runs.get(sender)
+    if (run == null || index < run.low) {
+      this.rebuildRun(sender)
+      return
+    }
+    if (index > run.top) run.top = index
+    if (index <= run.contig) return
+    if (index > run.contig + 1) {
+      run.above.add(index)
+      return
+    }
+    run.contig = index
+    while (run.above.delete(run.contig + 1)) run.contig++
+  }
+
+  /** Work a sender's run out from scratch (marks changed, or an old message arrived). */
+  private rebuildRun (sender: string): void {
+    const mark = this.marks.get(sender) ?? 0
+    const indexes = [...(this.held.get(sender)?.keys() ?? [])].sort((a, b) => a - b)
+    const low = mark > 0 ? 1 : indexes[0] ?? 0
+    if (low === 0) {
+      this.runs.delete(sender)
+      return
+    }
+    const run: SenderRun = { low, contig: mark > 0 ? mark : low - 1, top: Math.max(mark, indexes[indexes.length - 1] ?? 0), above: new Set() }
+    for (const i of indexes) {
+      if (i <= run.contig) continue
+      if (i === run.contig + 1) run.contig = i
+      else run.above.add(i)
+    }
+    while (run.above.delete(run.contig + 1)) run.contig++
+    this.runs.set(sender, run)
   }
 
   /**
@@ -302,8 +343,10 @@ export class RoomHistory {
     this.byHash.clear()
     this.held.clear()
     this.marks.clear()
+    this.runs.clear()
     for (const [sender, upto] of marks) if (upto > 0) this.marks.set(sender, upto)
     for (const e of keep) this.insert(e)
+    for (const sender of this.marks.keys()) this.rebuildRun(sender)
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, it, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
+import fc from 'fast-check'
 import { bytesToHex, randomBytes } from '../../src/crypto/index.js'
 import { RoomHistory, type HistoryEntry } from '../../src/history/index.js'
 import { GapTracker } from '../../src/chat/gaps.js'
@@ -82,6 +83,27 @@ describe('history/RoomHistory', () => {
     assert.deepEqual(got.map((e) => e.index), [2, 3])
     assert.ok(performance.now() - started < 1000, 'does not walk the numbers in between')
     h.close()
+  })
+
+  it('keeps what it holds per sender right for any arrival order (checked against a plain count)', () => {
+    fc.assert(fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 30 }), (order) => {
+      const { dir: d, cleanup: done } = tempDir()
+      try {
+        const h = new RoomHistory({ dir: d, roomId, key, self })
+        for (const i of order) h.add(entry(bob, i))
+        const held = new Set(order)
+        const low = Math.min(...order)
+        let contig = low
+        while (held.has(contig + 1)) contig++
+        assert.equal(h.lowest(bob), low)
+        assert.equal(h.contiguous(bob), contig)
+        assert.equal(h.highest(bob), Math.max(...order))
+        assert.deepEqual(h.heldIndexes(bob), [...held].filter((i) => i > contig).sort((a, b) => a - b))
+        h.close()
+      } finally {
+        done()
+      }
+    }), { numRuns: 100 })
   })
 
   it('ignores writes once closed (a request still answering after we left)', () => {
