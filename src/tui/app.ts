@@ -401,7 +401,8 @@ export class TuiApp implements CommandContext {
     const room = this.model.room
     if (room == null) return this.fail('open a room first')
     this.info(`${room.members.length} member${room.members.length === 1 ? '' : 's'} in '${room.name}':`)
-    for (const m of room.members) this.info(`  ${m.nick}  ${m.fingerprint.slice(0, 8)}${m.self ? '  (you)' : ''}`)
+    const notes = { verified: '  ✓ verified', changed: '  ! not the verified key for this nick' }
+    for (const m of room.members) this.info(`  ${m.nick}  ${m.fingerprint.slice(0, 8)}${m.self ? '  (you)' : m.trust != null ? notes[m.trust] : ''}`)
   }
 
   whois (nick: string): void {

@@ -93,6 +93,8 @@ describe('verifying a member in the terminal UI (tmux, real relay, real peers)',
     await s.waitForScreen((sc) => sc.includes(`${m8} is not the identity whose code you compared last`), 10_000, 'confirm refused for a code not shown')
     s.typeLine(`/whois bob`)
     await s.waitForScreen((sc) => sc.includes('NOT the bob you verified'), 10_000, '/whois saying the key changed')
+    s.typeLine('/who')
+    await s.waitForScreen((sc) => sc.includes(`-- bob ${m8} ! not the verified key for this nick`) && sc.includes(`-- bob ${bobId.fingerprint.slice(0, 8)} ✓ verified`), 10_000, '/who with the marks')
   })
 
   test('/verify --qr draws the code as a QR code over the UI; /unverify removes the ✓', async () => {
