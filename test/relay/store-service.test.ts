@@ -18,7 +18,7 @@ async function served (attempt: Promise<unknown>): Promise<boolean> {
     await attempt
     return true
   } catch (err: any) {
-    if (err?.name === 'SyncRequestError' && /is busy/.test(err.message)) return false
+    if (err?.name === 'SyncBusyError') return false
     throw err
   }
 }
