@@ -35,7 +35,7 @@ import { basename, dirname, join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import { HISTORY_MAX_RECORD_BYTES, HISTORY_READ_CHUNK_BYTES, NONCE_BYTES } from '../constants.js'
 import { seal, open as openSealed, DecryptionError, KeyLengthError, randomBytes, bytesToHex } from '../crypto/index.js'
-import { InsecurePermissionsError } from '../store/index.js'
+import { InsecurePermissionsError, syncDir } from '../store/index.js'
 import { HistoryFormatError, HistoryKeyError, HistoryNotOpenError, HistoryRecordTooLargeError } from './errors.js'
 
 const log = logger('cryptochat:history')
@@ -478,15 +478,3 @@ function release (h: Handle): void {
   closeSync(h.fd)
 }
 
-/** fsync a directory so a link, rename or new file in it survives a crash (best effort: not every platform allows it). */
-function syncDir (dir: string): void {
-  let fd: number | undefined
-  try {
-    fd = openSync(dir, 'r')
-    fsyncSync(fd)
-  } catch {
-    // Windows and some filesystems refuse to open or sync a directory.
-  } finally {
-    if (fd != null) closeSync(fd)
-  }
-}

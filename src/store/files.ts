@@ -118,8 +118,8 @@ export function deletePrivateFile (path: string): void {
   syncDir(dirname(path))
 }
 
-/** fsync a directory, so a rename in it survives a crash (best effort: not every platform allows it). */
-function syncDir (dir: string): void {
+/** fsync a directory, so a rename or new file in it survives a crash (best effort: not every platform allows it). */
+export function syncDir (dir: string): void {
   let fd: number | undefined
   try {
     fd = openSync(dir, 'r')

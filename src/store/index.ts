@@ -6,5 +6,5 @@
  */
 export { resolveDataDir, defaultRelayDataDir } from './data-dir.js'
 export { type WriteOptions } from './files.js'
-export { ensurePrivateDir, writePrivateFile, createPrivateFileExclusive, deletePrivateFile, removeStaleTempFiles, readPrivateFile, readPrivateJson, fileExists } from './files.js'
+export { ensurePrivateDir, syncDir, writePrivateFile, createPrivateFileExclusive, deletePrivateFile, removeStaleTempFiles, readPrivateFile, readPrivateJson, fileExists } from './files.js'
 export { InsecurePermissionsError, CorruptFileError, DataDirError } from './errors.js'

@@ -10,6 +10,8 @@ import {
   encodeEnvelope, signSyncRequest, topicKeyForRoom, topicOfKey, unpackBits, wire, type SyncQuery, type SyncResponse
 } from '../../src/protocol/index.js'
 import { makeRoom, type TestRoom } from '../protocol/forge.js'
+import type { Relay } from '../../relay-node/index.js'
+import { startTestRelay, tempDirs } from '../helpers/index.js'
 
 export { makeRoom, type TestRoom }
 
@@ -62,5 +64,42 @@ export async function startStorePeer (relayAddr: string): Promise<StorePeer> {
       return { envelopes: frames.flatMap((f) => f.envelopes.map((e) => new Uint8Array(e))), cursor: frames[frames.length - 1]?.cursor ?? 0n }
     },
     async stop () { await node.stop() }
+  }
+}
+
+/** Relays with a store and peers started by a test file, all stopped by `stopAll`. */
+export interface StoreFixture {
+  relayWithStore(store?: Record<string, unknown>): Promise<{ relay: Relay, addr: string }>
+  peer(addr: string): Promise<StorePeer>
+  /** Stop this too at the end (an outsider, a store opened directly). */
+  track(stoppable: { stop(): Promise<void> | void }): void
+  /** A fresh temporary directory, removed at the end. */
+  dir(name: string): string
+  stopAll(): Promise<void>
+}
+
+/** One test file's relays, peers and temporary directories. */
+export function storeFixture (prefix: string): StoreFixture {
+  const dirs = tempDirs(prefix)
+  const relays: Relay[] = []
+  const others: Array<{ stop(): Promise<void> | void }> = []
+  return {
+    async relayWithStore (store = {}) {
+      const started = await startTestRelay({ store: { enabled: true, dir: dirs.make('store'), ...store } })
+      relays.push(started.relay)
+      return started
+    },
+    async peer (addr) {
+      const p = await startStorePeer(addr)
+      others.push(p)
+      return p
+    },
+    track (stoppable) { others.push(stoppable) },
+    dir: (name) => dirs.make(name),
+    async stopAll () {
+      for (const p of others.splice(0)) await p.stop()
+      for (const r of relays.splice(0)) await r.stop()
+      dirs.removeAll()
+    }
   }
 }

@@ -11,33 +11,15 @@ import { generateSigningKeyPair } from '../../src/crypto/index.js'
 import { envelopeHash, sealMessage, signSyncRequest, topicKeyForRoom, wire, type SyncRequest } from '../../src/protocol/index.js'
 import { requestSync } from '../../src/net/index.js'
 import { STORE_NEW_TOPICS_PER_PEER } from '../../src/constants.js'
-import type { Relay } from '../../relay-node/index.js'
-import { startTestRelay, tempDirs, waitFor } from '../helpers/index.js'
+import { waitFor } from '../helpers/index.js'
 import { startOutsider, withUnknownField, type Outsider } from '../helpers/outsider.js'
 import { ctxFor, textMessage } from '../protocol/forge.js'
-import { makeRoom, randomEnvelope, startStorePeer, topicOf, type StorePeer, type TestRoom } from './store-peer.js'
+import { makeRoom, randomEnvelope, storeFixture, topicOf, type TestRoom } from './store-peer.js'
 
 describe('what the blind store keeps', () => {
-  const dirs = tempDirs('cryptochat-store-put-')
-  const relays: Relay[] = []
-  const peers: Array<StorePeer | Outsider> = []
-  after(async () => {
-    for (const p of peers.splice(0)) await p.stop()
-    for (const r of relays.splice(0)) await r.stop()
-    dirs.removeAll()
-  })
-
-  async function relayWithStore (store: Record<string, unknown> = {}): Promise<{ relay: Relay, addr: string }> {
-    const started = await startTestRelay({ store: { enabled: true, dir: dirs.make('store'), ...store } })
-    relays.push(started.relay)
-    return started
-  }
-
-  async function peer (addr: string): Promise<StorePeer> {
-    const p = await startStorePeer(addr)
-    peers.push(p)
-    return p
-  }
+  const fixture = storeFixture('cryptochat-store-put-')
+  const { relayWithStore, peer } = fixture
+  after(async () => { await fixture.stopAll() })
 
   /** Envelopes sealed by a member of `room`, as its client would put them. */
   function sealed (room: TestRoom, n: number): Array<Uint8Array<ArrayBuffer>> {
@@ -64,9 +46,9 @@ describe('what the blind store keeps', () => {
     // An outsider knows the topic (it is on the wire) and floods it with well-formed
     // envelopes; the hub forwards them (a listener hears every one), the store keeps none.
     const outsider = await startOutsider(addr, topic, relay.node)
-    peers.push(outsider)
+    fixture.track(outsider)
     const listener = await startOutsider(addr, topic, relay.node)
-    peers.push(listener)
+    fixture.track(listener)
     const flood = Array.from({ length: 50 }, () => randomEnvelope(200))
     for (const envelope of flood) await outsider.publish(envelope)
     await waitFor(() => listener.messages.length >= flood.length, 10_000, () => `the listener to hear the flood (${listener.messages.length})`)

@@ -8,9 +8,8 @@ import assert from 'node:assert/strict'
 import { SyncResponse, signSyncRequest, topicKeyForRoom, type SyncQuery, type SyncRequest } from '../../src/protocol/index.js'
 import { createBlindStore, type BlindStore } from '../../relay-node/store.js'
 import { blindStoreService } from '../../relay-node/store-service.js'
-import type { Relay } from '../../relay-node/index.js'
-import { startTestRelay, tempDirs, waitFor } from '../helpers/index.js'
-import { makeRoom, randomEnvelope, startStorePeer, topicOf, type StorePeer, type TestRoom } from './store-peer.js'
+import { waitFor } from '../helpers/index.js'
+import { makeRoom, randomEnvelope, storeFixture, topicOf, type TestRoom } from './store-peer.js'
 
 /** Whether a request is served (true) or answered BUSY (false); any other failure throws. */
 async function served (attempt: Promise<unknown>): Promise<boolean> {
@@ -33,28 +32,13 @@ async function eventually (condition: () => Promise<boolean>, timeoutMs: number,
 }
 
 describe('blind store service', () => {
-  const dirs = tempDirs('cryptochat-store-service-')
-  const relays: Relay[] = []
-  const peers: StorePeer[] = []
+  const fixture = storeFixture('cryptochat-store-service-')
+  const { relayWithStore, peer } = fixture
   const stores: BlindStore[] = []
   after(async () => {
-    for (const p of peers.splice(0)) await p.stop()
-    for (const r of relays.splice(0)) await r.stop()
     for (const s of stores.splice(0)) s.close()
-    dirs.removeAll()
+    await fixture.stopAll()
   })
-
-  async function relayWithStore (store: Record<string, unknown> = {}): Promise<{ relay: Relay, addr: string }> {
-    const started = await startTestRelay({ store: { enabled: true, dir: dirs.make('store'), ...store } })
-    relays.push(started.relay)
-    return started
-  }
-
-  async function peer (addr: string): Promise<StorePeer> {
-    const p = await startStorePeer(addr)
-    peers.push(p)
-    return p
-  }
 
   it('answers BUSY to a peer past its allowance, and serves it again once its window ends', async () => {
     // 4 requests per 4 s window.
@@ -74,7 +58,7 @@ describe('blind store service', () => {
   })
 
   it('caps the reads served at once, from all peers; queries and puts are not reads', async () => {
-    const store = createBlindStore({ dir: dirs.make('reads') })
+    const store = createBlindStore({ dir: fixture.dir('reads') })
     stores.push(store)
     const room = makeRoom()
     const topic = topicOf(room)
