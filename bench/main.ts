@@ -15,6 +15,7 @@ import { cryptoMicro } from './crypto.js'
 import { footprint, type Footprint } from './footprint.js'
 import { measureRoom, type KneeRow, type Row } from './measure.js'
 import { closeMembers, memberUncaught } from './member-processes.js'
+import { profilePhase, type CpuProfile, type ProfileResult } from './profile.js'
 import { ALL_PHASES, makePlan, RATIO_N, type Layout, type Phase } from './plan.js'
 import { elapsedSeconds, progress } from './progress.js'
 import { markdown, type Report } from './report.js'
@@ -100,6 +101,13 @@ async function main (argv: string[]): Promise<void> {
       return undefined
     })
   }
+  let profiled: { result: ProfileResult, profiles: Partial<Record<Variant, CpuProfile>> } | undefined
+  if (plan.profile != null && plan.profile.variants.length > 0) {
+    profiled = await profilePhase(plan.profile, baseId).catch((err) => {
+      process.stderr.write(`\nbench: profile not taken: ${String(err?.message ?? err)}\n`)
+      return undefined
+    })
+  }
   progress('')
 
   // Ratios come from the separate-process layout when it measured B and C (what users have).
@@ -122,6 +130,7 @@ async function main (argv: string[]): Promise<void> {
     rss_mb: fp?.rss_mb ?? { client_idle: null, relay_n50: null },
     crypto_us: micro,
     ...(caught != null ? { catchup: caught } : {}),
+    ...(profiled != null ? { profile: profiled.result } : {}),
     targets: checkTargets(rows, ratioLayout, ratios, knees, fp),
     skipped: plan.skipped
   }
@@ -137,6 +146,20 @@ async function main (argv: string[]): Promise<void> {
     }
     progress('')
   }
+  if (profiled != null) {
+    // The raw profiles beside the JSON (Chrome DevTools opens them).
+    const files: Record<string, string> = {}
+    for (const [v, p] of Object.entries(profiled.profiles)) {
+      const file = `${out.replace(/\.json$/i, '')}.profile-${v.toLowerCase()}.cpuprofile`
+      try {
+        writeFileSync(file, JSON.stringify(p))
+        files[v] = file
+      } catch (err: any) {
+        process.stderr.write(`\nbench: could not write ${file}: ${String(err?.message ?? err)}\n`)
+      }
+    }
+    profiled.result.files = files
+  }
   uncaught.push(...memberUncaught)
   if (uncaught.length > 0) report.uncaught_errors = uncaught
   report.machine.wall_s = round(elapsedSeconds(), 0)
@@ -144,6 +167,7 @@ async function main (argv: string[]): Promise<void> {
   process.stdout.write(`${markdown(report)}\n\n`)
   if (rows.length > 0) process.stdout.write(`${terminalCharts(rows, process.stdout.isTTY)}\n\n`)
   process.stdout.write(`JSON: ${out}${report.chart_svg != null ? `\nSVG: ${report.chart_svg}` : ''}\n`)
+  for (const [v, file] of Object.entries(report.profile?.files ?? {})) process.stdout.write(`CPU profile ${v}: ${file}\n`)
   if (uncaught.length > 0) process.stderr.write(`bench: ${uncaught.length} uncaught error(s) during the run (in the JSON as uncaught_errors); exit code 1\n`)
 }
 

@@ -34,6 +34,8 @@ export interface BenchPlan {
   crypto: boolean
   /** Missed messages a returning member catches up on (0: not measured). */
   catchupMessages: number
+  /** CPU profile of C and B (one process, N = 10), stage by stage; absent: not run. */
+  profile?: ProfilePlan
 }
 
 /** The steady load: messages per second for the whole room. */
@@ -53,7 +55,24 @@ const BURST_DELIVERIES = 2000
 /** Rough RSS of one member process, MB: a layout that would not fit in memory is skipped. */
 const MEMBER_PROCESS_MB = 150
 
-export const ALL_PHASES = ['latency', 'knee', 'footprint', 'crypto', 'catchup'] as const
+/** What the profile phase runs. */
+export interface ProfilePlan {
+  variants: Variant[]
+  n: number
+  /** Offered load, messages per second for the room. */
+  ratePerSec: number
+  /** Seconds of load recorded. */
+  seconds: number
+  /** V8 sampling interval, µs. */
+  samplingUs: number
+}
+/**
+ * At the paced load of the latency rows (where C/B is read); `seconds` comes from the set
+ * (5 s: about 10⁴ samples of C; the phase takes about 17 s, most of it starting the rooms).
+ */
+const PROFILE_PLAN: ProfilePlan = { variants: ['C', 'B'], n: RATIO_N, ratePerSec: PACED_RATE, seconds: 5, samplingUs: 250 }
+
+export const ALL_PHASES = ['latency', 'knee', 'footprint', 'crypto', 'catchup', 'profile'] as const
 export type Phase = typeof ALL_PHASES[number]
 
 export interface PlanOptions {
@@ -84,7 +103,8 @@ const QUICK = {
   // O(N) messages delivered to N members.
   footprintSizes: [2, 10, 16],
   joinTrials: 2,
-  catchupMessages: 2000
+  catchupMessages: 2000,
+  profileSeconds: 3
 }
 
 const FULL = {
@@ -103,7 +123,8 @@ const FULL = {
   } as Partial<Record<Layout, KneePlan>>,
   footprintSizes: [2, 10, 25, 50],
   joinTrials: 5,
-  catchupMessages: 10_000
+  catchupMessages: 10_000,
+  profileSeconds: 5
 }
 
 export function makePlan (opts: PlanOptions): BenchPlan {
@@ -137,6 +158,9 @@ export function makePlan (opts: PlanOptions): BenchPlan {
     footprintSizes: opts.phases.includes('footprint') ? set.footprintSizes : [],
     joinTrials: set.joinTrials,
     crypto: opts.phases.includes('crypto'),
-    catchupMessages: opts.phases.includes('catchup') ? set.catchupMessages : 0
+    catchupMessages: opts.phases.includes('catchup') ? set.catchupMessages : 0,
+    // Always one process (one profile sees every member) and N = 10 (where the ratios are
+    // read), whatever --layout and --sizes say; of C and B, those --variants names.
+    ...(opts.phases.includes('profile') ? { profile: { ...PROFILE_PLAN, seconds: set.profileSeconds, variants: PROFILE_PLAN.variants.filter((v) => opts.variants.includes(v)) } } : {})
   }
 }

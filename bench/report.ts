@@ -3,6 +3,7 @@ import type { CatchupResult } from './catchup.js'
 import type { Footprint } from './footprint.js'
 import type { KneeRow, Row } from './measure.js'
 import type { BenchPlan, Layout } from './plan.js'
+import type { ProfileResult, StageExtra, StageTime } from './profile.js'
 import { round } from './stats.js'
 import type { Ratios, TargetCheck } from './targets.js'
 
@@ -21,6 +22,8 @@ export interface Report {
   crypto_us: Record<string, number>
   /** A member back after `messages` were sent without it: time to hold them all, and history's cost. */
   catchup?: CatchupResult
+  /** CPU profile of C and B, stage by stage, and what C spends that B does not. */
+  profile?: ProfileResult
   targets: TargetCheck[]
   skipped: BenchPlan['skipped']
   chart_svg?: string
@@ -58,6 +61,58 @@ function memoryTable (rss: Report['rss_mb']): string {
   return `${table(['members N', 'relay RSS MB', 'client RSS MB'], body)}\n\nGrowth: relay ${g(rss.relay_growth)}; client ${g(rss.client_growth)}${notes !== '' ? `\n\n${notes}` : ''}`
 }
 
+const pct = (x: number | undefined): string => (x == null ? '–' : `${(x * 100).toFixed(1)}%`)
+const signed = (x: number): string => `${x > 0 ? '+' : ''}${x}`
+
+/** C and B side by side over the stages that are among either's largest `top`, C's largest first. */
+function stagesTable (c: StageTime[], b: StageTime[], extra: StageExtra[], top: number, unit: 'ms' | 'µs/delivery'): string {
+  const stages = [...new Set([...c.slice(0, top), ...b.slice(0, top)].map((x) => x.stage))]
+  const get = (rows: StageTime[], s: string): StageTime | undefined => rows.find((x) => x.stage === s)
+  const val = (x: StageTime | undefined): number | undefined => (unit === 'ms' ? x?.ms : x?.us_per_delivery)
+  stages.sort((x, y) => (get(c, y)?.ms ?? 0) - (get(c, x)?.ms ?? 0))
+  const shown = new Set(stages)
+  const rest = (rows: StageTime[]): number => rows.filter((x) => !shown.has(x.stage)).reduce((sum, x) => sum + (val(x) ?? 0), 0)
+  const restShare = (rows: StageTime[]): number => rows.filter((x) => !shown.has(x.stage)).reduce((sum, x) => sum + x.share, 0)
+  const restExtra = extra.filter((x) => !shown.has(x.stage)).reduce((sum, x) => sum + x.extra_us_per_delivery, 0)
+  return table(
+    ['stage', `C ${unit}`, 'C share', `B ${unit}`, 'B share', 'C − B µs/delivery'],
+    [
+      ...stages.map((s) => [s, val(get(c, s)) ?? 0, pct(get(c, s)?.share ?? 0), val(get(b, s)) ?? 0, pct(get(b, s)?.share ?? 0), signed(extra.find((x) => x.stage === s)?.extra_us_per_delivery ?? NaN)]),
+      ['(the rest)', round(rest(c), 1), pct(restShare(c)), round(rest(b), 1), pct(restShare(b)), signed(round(restExtra, 1))]
+    ]
+  )
+}
+
+function profileSection (p: ProfileResult): string[] {
+  const c = p.totals.C
+  const b = p.totals.B
+  const parts = [`### Where the time goes (CPU profile: ${p.layout}, N = ${p.n}, ${p.rate_msgs_per_s} msg/s for ${p.seconds} s)`]
+  const line = (v: string, t: ProfileResult['totals'][string] | undefined): string =>
+    t == null ? `${v} not profiled` : `${v} ${t.cpu_us_per_delivery} µs (${t.non_idle_ms} ms busy, ${t.idle_ms} ms idle; process CPU ${t.process_cpu_ms} ms; ${t.deliveries}/${t.expected} delivered, p50 ${t.p50_ms} ms, p99 ${t.p99_ms} ms)`
+  parts.push(`Main-thread CPU per delivery while profiled: ${line('C', c)}; ${line('B', b)}.`)
+  if (c != null && b != null && p.extra_by_owner.length > 0) {
+    const gain = p.extra_by_owner.filter((x) => x.extra_us_per_delivery > 0).slice(0, 4).map((x) => `${x.stage} ${signed(x.extra_us_per_delivery)} µs`).join(', ')
+    parts.push(`**C spends ${signed(round(c.cpu_us_per_delivery - b.cpu_us_per_delivery, 0))} µs per delivery more than B; by calling stage, the most: ${gain}.**`)
+    parts.push('By calling stage (a library\'s time counted for the stage that called it):', stagesTable(p.c_by_owner, p.b_by_owner, p.extra_by_owner, 12, 'µs/delivery'))
+    parts.push('By the file or package of each function (`lib ← stage`: a library called from that stage):', stagesTable(p.c, p.b, p.extra, 12, 'ms'))
+  } else {
+    const only = c != null ? p.c : p.b
+    if (only.length > 0) parts.push(table(['stage', 'ms', 'share'], only.slice(0, 15).map((x) => [x.stage, x.ms, pct(x.share)])))
+  }
+  const steps = p.steps.filter((x) => x.c_ms > 0 || x.b_ms > 0)
+  if (steps.length > 0) {
+    parts.push('Steps of the message path, inclusive (the function and what it calls synchronously; steps overlap):', table(
+      ['step', 'C ms', 'C µs/delivery', 'B ms', 'B µs/delivery'],
+      steps.map((x) => [`${'· '.repeat(x.depth)}${x.step}`, x.c_ms, x.c_us_per_delivery, x.b_ms, x.b_us_per_delivery])
+    ))
+  }
+  if (p.top_functions_c.length > 0) parts.push('C\'s hottest functions (self time):', table(['function', 'where', 'stage', 'ms'], p.top_functions_c.map((f) => [`\`${f.name}\``, f.location, f.stage, f.ms])))
+  const files = Object.entries(p.files ?? {}).map(([v, f]) => `${v} ${f}`).join(', ')
+  if (files !== '') parts.push(`Raw profiles (Chrome DevTools, Performance tab, opens them): ${files}.`)
+  if (p.error != null) parts.push(`Profile incomplete: ${p.error}`)
+  return parts
+}
+
 export function markdown (r: Report): string {
   const parts = [
     `### Latency and throughput (${r.machine.set} set)`,
@@ -82,6 +137,7 @@ export function markdown (r: Report): string {
       [k.messages, k.from_store_ms, k.from_member_ms, k.history_bytes_per_message, k.history_open_ms]
     ]))
   }
+  if (r.profile != null) parts.push(...profileSection(r.profile))
   const c = r.crypto_us
   if (c.seal_us != null) parts.push(`Crypto per message: seal ${round(c.seal_us)} µs, open ${round(c.open_us as number)} µs, sign ${round(c.sign_us as number)} µs, verify ${round(c.verify_us as number)} µs`)
   for (const s of r.skipped) parts.push(`Not run: ${s.layout} ${s.variant} N=${s.n}: ${s.reason}`)
