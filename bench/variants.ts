@@ -14,7 +14,7 @@ import { acceptInvite, createChatClient, createRoom, issueInvite, type ChatClien
 import { loadOrCreateIdentity } from '../src/identity/index.js'
 import { createRoomStore } from '../src/room/index.js'
 import { DeliveryTally, drive, now, type LoadRoom } from './load.js'
-import { body, idOf } from './message.js'
+import { body, framedBody, idOf, idOfFramed } from './message.js'
 import { checkDeadline, mapPool, until } from './pool.js'
 import { progress } from './progress.js'
 import { connectToHub, startTcpHub } from './tcp.js'
@@ -80,7 +80,7 @@ async function rawGossipsub (n: number, deadline: number): Promise<Members> {
       const node = await createChatNode({ listen: ['/ip4/127.0.0.1/tcp/0'], gossip: { relayPeerIds: new Set([relay.peerId()]) } })
       nodes.push(node)
       node.services.pubsub.addEventListener('message', (evt) => {
-        if (evt.detail.topic === topic) room.onDeliver(idOf(decoder.decode(evt.detail.data)))
+        if (evt.detail.topic === topic) room.onDeliver(idOfFramed(evt.detail.data))
       })
       await node.dial(relayAddr)
       node.services.pubsub.subscribe(topic)
@@ -98,7 +98,7 @@ async function rawGossipsub (n: number, deadline: number): Promise<Members> {
     await room.stop()
     throw err
   }
-  room.publish = async (from, id) => { await nodes[from]?.services.pubsub.publish(topic, encoder.encode(body(id))) }
+  room.publish = async (from, id) => { await nodes[from]?.services.pubsub.publish(topic, framedBody(id)) }
   return room
 }
 

@@ -4,7 +4,7 @@
  * with an absolute timestamp (processes on one machine share the clock). Modules are
  * loaded for the variant only: a floor (A) member need not load libp2p to start.
  */
-import { body, idOf } from './message.js'
+import { body, framedBody, idOf, idOfFramed } from './message.js'
 import { now } from './load.js'
 
 /** Setup sent by the parent. */
@@ -60,10 +60,10 @@ async function gossipMember (init: WorkerInit): Promise<string[]> {
   const node = await createChatNode({ listen: ['/ip4/127.0.0.1/tcp/0'] })
   const decoder = new TextDecoder()
   const encoder = new TextEncoder()
-  node.services.pubsub.addEventListener('message', (evt) => { if (evt.detail.topic === topic) deliver(idOf(decoder.decode(evt.detail.data))) })
+  node.services.pubsub.addEventListener('message', (evt) => { if (evt.detail.topic === topic) deliver(idOfFramed(evt.detail.data)) })
   await node.dial(multiaddr(init.relayAddr as string))
   node.services.pubsub.subscribe(topic)
-  publish = async (id) => { await node.services.pubsub.publish(topic, encoder.encode(body(id))) }
+  publish = async (id) => { await node.services.pubsub.publish(topic, framedBody(id)) }
   linked = () => node.services.pubsub.getSubscribers(topic).length >= init.n
   stop = async () => { await node.stop() }
   // Link to the members after us, as CryptoChat members on one machine link.

@@ -110,8 +110,12 @@ export const PRESENCE_REPLY_JITTER_MS = 250
  */
 export const SEQ_RESERVE_BLOCK = 64
 
-/** How long accepted-message replay state may wait before it is written (batched). */
-export const REPLAY_FLUSH_MS = 100
+/**
+ * How long accepted-message replay state may wait before it is written (batched). Text
+ * and action messages are refused again by history (written before they are accepted),
+ * so a crash within this window can only let a presence beat or a nick change be replayed.
+ */
+export const REPLAY_FLUSH_MS = 1000
 
 /** The sync protocol: acknowledgements, gap repair and catch-up (members and relay stores). */
 export const SYNC_PROTOCOL = '/cryptochat/sync/1.0.0'

@@ -9,6 +9,9 @@ import type { PeerInfoEvent } from './events.js'
 
 const log = logger('cryptochat:members')
 
+/** Peer ids kept parsed (members' nodes; cleared when full). */
+const MAX_CACHED_PEER_IDS = 1024
+
 /** Tag on member peers, so the connection manager keeps them over strangers. */
 const MEMBER_TAG = 'cryptochat-member'
 
@@ -28,6 +31,7 @@ export class MemberLinks extends EventEmitter<{ linked: [{ roomId: string, peerI
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly node: ChatNode
   private readonly dial: boolean
+  private readonly parsed = new Map<string, PeerId>()
   private stopped = false
 
   /** `dial` false: only remember members (sync dials them on demand), keep no links. */
@@ -57,9 +61,20 @@ export class MemberLinks extends EventEmitter<{ linked: [{ roomId: string, peerI
   connectedIn (roomId: string): string[] {
     const out = new Set<string>()
     for (const [key, id] of this.byMember) {
-      if (key.startsWith(`${roomId}/`) && this.node.getConnections(peerIdFromString(id)).length > 0) out.add(id)
+      if (key.startsWith(`${roomId}/`) && this.node.getConnections(this.peerIdOf(id)).length > 0) out.add(id)
     }
     return [...out]
+  }
+
+  /** Parsed peer ids, kept: the outbox asks who is connected several times a second. */
+  private peerIdOf (id: string): PeerId {
+    let peerId = this.parsed.get(id)
+    if (peerId == null) {
+      if (this.parsed.size >= MAX_CACHED_PEER_IDS) this.parsed.clear()
+      peerId = peerIdFromString(id)
+      this.parsed.set(id, peerId)
+    }
+    return peerId
   }
 
   /** Members' nodes of a room, connected or not. */

@@ -1,5 +1,5 @@
 import { gossipsub, StrictNoSign, type GossipsubOpts } from '@libp2p/gossipsub'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { hash } from '../crypto/index.js'
 import { CLIENT_MAX_RPC_FRAME_BYTES, CLIENT_MAX_TOPICS_PER_PEER, CLIENT_RPC_DECODE_LIMITS, GOSSIP_HEARTBEAT_MS, RELAY_APP_SCORE } from '../constants.js'
 
 /** What gossipsub 17 charges per tracked topic of a peer, plus a topic string's length. */
@@ -32,7 +32,7 @@ export function gossipOptions (init: GossipInit = {}): Partial<GossipsubOpts> {
   const D = init.meshDegree ?? 6
   return {
     globalSignaturePolicy: StrictNoSign,
-    msgIdFn: (msg) => sha256(msg.data),
+    msgIdFn: (msg) => hash(msg.data),
     emitSelf: false,
     fallbackToFloodsub: false,
     runOnLimitedConnection: true,
