@@ -7,6 +7,7 @@ import type { CommandContext } from './context.js'
 import type { Output } from './output.js'
 import { sanitizeForTerminal as clean } from './sanitize.js'
 import { formatMessageLine as formatMessage, hhmm } from './message-line.js'
+import { IdentityBook } from '../verify/index.js'
 
 function formatMember (m: MemberEvent): string {
   return `[${hhmm(m.ts)}] -- ${clean(m.nick)}~${shortFingerprint(m.fingerprint)} ${m.event === 'join' ? 'joined' : 'left'}`
@@ -19,7 +20,16 @@ function formatMember (m: MemberEvent): string {
 export async function runLineMode (client: ChatClient, session: RoomSession, ctx: CommandContext, output: Output, input: Readable): Promise<void> {
   output.out(`Joined '${clean(session.name)}' as ${clean(session.nick)} (${shortFingerprint(ctx.identity.fingerprint)}). End-to-end encrypted. /me <action>, /quit or Ctrl-D to leave.`)
   session.on('message', (m) => { if (!m.self) output.out(formatMessage(m)) })
-  session.on('member', (m) => { output.out(formatMember(m)) })
+  // Who we meet is remembered (seen.json, for `cryptochat verify`), and a key that is not
+  // the verified one for its nick is said loudly, as in the other modes.
+  const book = new IdentityBook(ctx.dataDir, { self: ctx.identity.fingerprint, onError: (err) => { output.err(`! ${err.message}`) } })
+  const closeBook = (): void => { book.close() }
+  process.once('exit', closeBook)
+  session.on('member', (m) => {
+    output.out(formatMember(m))
+    const warning = book.observe(m)
+    if (warning != null) output.err(`!! ${clean(warning.message)}`)
+  })
   session.on('status', (s) => { if (s.status === 'sent' && pendingShown.delete(s.index)) output.err(`! message ${s.index} sent`) })
   session.on('catchup', (c) => { output.err(`! caught up: ${c.count} message${c.count === 1 ? '' : 's'} you missed (from ${c.from === 'store' ? 'the relay\'s store' : 'a member'})`) })
   session.on('gap', (g) => { output.err(`! ${g.missing} message${g.missing === 1 ? '' : 's'} from ${clean(g.nick || 'a member')}~${shortFingerprint(g.fingerprint)} missing: nobody reachable has ${g.missing === 1 ? 'it' : 'them'}`) })
@@ -49,6 +59,11 @@ export async function runLineMode (client: ChatClient, session: RoomSession, ctx
     })
   })
   await new Promise<void>((resolve) => lines.once('close', resolve))
+  // `/quit` closes the reader, not the input: a piped stdin left open would keep the
+  // process alive after the room is left.
+  input.destroy()
   await queue
   await client.leaveRoom(session.roomId)
+  process.off('exit', closeBook)
+  closeBook()
 }
