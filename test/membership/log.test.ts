@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import { replayMembership, type MembershipState, type SignedOp } from '../../src/membership/index.js'
+
+const OWNER = 'aa'.repeat(32)
+const BOB = 'bb'.repeat(32)
+const CAROL = 'cc'.repeat(32)
+const DAVE = 'dd'.repeat(32)
+const genesis = { creator: OWNER, name: 'team', createdAt: 1000 }
+
+/** A comparable summary of a state (maps as sorted entries). */
+function summary (s: MembershipState): unknown {
+  return {
+    name: s.name,
+    ownersInvite: s.ownersInvite,
+    members: [...s.members].sort(([a], [b]) => a.localeCompare(b)),
+    invites: [...s.invites].sort(([a], [b]) => a.localeCompare(b)),
+    applied: s.applied.map((o) => `${o.author}:${o.index}`)
+  }
+}
+
+/** A realistic log: invites, joins, a promotion, two concurrent removals, a revocation. */
+function sampleLog (): SignedOp[] {
+  return [
+    { author: OWNER, index: 1, ts: 2000, op: { type: 'invite', inviteId: 'i1', expiresAt: 99_000, maxUses: 0 } },
+    { author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'i1' } },
+    { author: CAROL, index: 1, ts: 3100, op: { type: 'join', inviteId: 'i1' } },
+    { author: DAVE, index: 1, ts: 3200, op: { type: 'join', inviteId: 'i1' } },
+    { author: OWNER, index: 2, ts: 4000, op: { type: 'promote', member: BOB } },
+    // Two owners remove different members at the same moment.
+    { author: OWNER, index: 3, ts: 5000, op: { type: 'remove', member: CAROL } },
+    { author: BOB, index: 2, ts: 5000, op: { type: 'remove', member: DAVE } },
+    { author: OWNER, index: 4, ts: 6000, op: { type: 'invite', inviteId: 'i2', expiresAt: 99_000, maxUses: 1 } },
+    { author: OWNER, index: 5, ts: 6500, op: { type: 'rename', name: 'core team' } }
+  ]
+}
+
+describe('membership/replayMembership', () => {
+  it('replays a log: roles, who added whom, concurrent removals by two owners both apply', () => {
+    const s = replayMembership(genesis, sampleLog())
+    assert.deepEqual([...s.members.keys()].sort(), [OWNER, BOB].sort())
+    assert.equal(s.members.get(BOB)?.role, 'owner')
+    assert.equal(s.members.get(BOB)?.addedBy, OWNER)
+    assert.equal(s.name, 'core team')
+    assert.equal(s.refused.length, 0)
+  })
+
+  it('any order of delivery of the same operations (duplicates too) gives the same state', () => {
+    const log = sampleLog()
+    const expected = summary(replayMembership(genesis, log))
+    fc.assert(fc.property(fc.shuffledSubarray(log, { minLength: log.length, maxLength: log.length }), fc.array(fc.integer({ min: 0, max: log.length - 1 }), { maxLength: 5 }), (order, dups) => {
+      const delivered = [...order, ...dups.map((i) => log[i] as SignedOp)]
+      assert.deepEqual(summary(replayMembership(genesis, delivered)), expected)
+    }), { numRuns: 300 })
+  })
+
+  it('refuses what a non-owner or a non-member signs, and changes nothing', () => {
+    const log = sampleLog()
+    const before = summary(replayMembership(genesis, log))
+    for (const forged of [
+      { author: CAROL, index: 9, ts: 7000, op: { type: 'remove', member: OWNER } },
+      { author: 'ee'.repeat(32), index: 1, ts: 7000, op: { type: 'promote', member: 'ee'.repeat(32) } },
+      { author: BOB, index: 1, ts: 3000, op: { type: 'rename', name: 'hijacked' } }
+    ] as SignedOp[]) {
+      const s = replayMembership(genesis, [...log, forged])
+      const { applied: _a, ...rest } = summary(s) as Record<string, unknown>
+      const { applied: _b, ...restBefore } = before as Record<string, unknown>
+      assert.deepEqual(rest, restBefore, `${forged.author.slice(0, 4)} ${forged.op.type} changed the state`)
+    }
+  })
+
+  it('refuses joins with a revoked, used-up or expired invite, or one from a removed inviter', () => {
+    const base = sampleLog()
+    const revoke: SignedOp = { author: OWNER, index: 6, ts: 7000, op: { type: 'revoke', inviteId: 'i1' } }
+    const late: SignedOp = { author: 'ee'.repeat(32), index: 1, ts: 8000, op: { type: 'join', inviteId: 'i1' } }
+    assert.equal(replayMembership(genesis, [...base, revoke, late]).refused.at(-1)?.reason, 'invite revoked')
+    const once1: SignedOp = { author: 'ee'.repeat(32), index: 1, ts: 8000, op: { type: 'join', inviteId: 'i2' } }
+    const once2: SignedOp = { author: 'ff'.repeat(32), index: 1, ts: 8100, op: { type: 'join', inviteId: 'i2' } }
+    const s = replayMembership(genesis, [...base, once1, once2])
+    assert.ok(s.members.has('ee'.repeat(32)))
+    assert.equal(s.refused.at(-1)?.reason, 'invite used up')
+    const expired: SignedOp = { author: 'ee'.repeat(32), index: 1, ts: 100_000, op: { type: 'join', inviteId: 'i1' } }
+    assert.equal(replayMembership(genesis, [...base, expired]).refused.at(-1)?.reason, 'invite expired')
+    const byDave: SignedOp = { author: DAVE, index: 2, ts: 4500, op: { type: 'invite', inviteId: 'd1', expiresAt: 99_000, maxUses: 0 } }
+    const viaDave: SignedOp = { author: 'ee'.repeat(32), index: 1, ts: 8000, op: { type: 'join', inviteId: 'd1' } }
+    assert.equal(replayMembership(genesis, [...base, byDave, viaDave]).refused.at(-1)?.reason, 'inviter is no longer a member')
+  })
+
+  it('two owners removing each other at once: the total order decides, the same everywhere', () => {
+    const log = sampleLog().slice(0, 5)
+    const mutual: SignedOp[] = [
+      { author: OWNER, index: 3, ts: 5000, op: { type: 'remove', member: BOB } },
+      { author: BOB, index: 2, ts: 5000, op: { type: 'remove', member: OWNER } }
+    ]
+    const a = replayMembership(genesis, [...log, ...mutual])
+    const b = replayMembership(genesis, [...mutual.reverse(), ...log])
+    assert.deepEqual(summary(a), summary(b))
+    assert.equal(a.members.has(OWNER) !== a.members.has(BOB), true, 'exactly one of them remains')
+  })
+})
