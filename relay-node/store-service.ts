@@ -2,7 +2,7 @@ import { logger } from '@libp2p/logger'
 import { RateLimiter } from '@libp2p/utils'
 import {
   STORE_MAX_CONCURRENT_READS, STORE_NEW_TOPIC_WINDOW_MS, STORE_NEW_TOPICS_PER_PEER, STORE_REQUEST_BURST, STORE_REQUESTS_PER_SECOND,
-  SYNC_ENVELOPES_PER_FRAME, SYNC_MAX_ENVELOPES, TOPIC_PATTERN
+  SYNC_ENVELOPES_PER_FRAME, SYNC_MAX_ENVELOPES, SYNC_PROOF_BURST, SYNC_PROOFS_PER_SECOND, TOPIC_PATTERN
 } from '../src/constants.js'
 import { handleSync, type ChatNode, type SyncServe } from '../src/net/index.js'
 import { SyncResponse, decodeEnvelope, envelopeHash, packBits, wire, type SyncRequest } from '../src/protocol/index.js'
@@ -34,7 +34,14 @@ export interface BlindStoreServiceInit {
  * the relay does) is not enough to fetch its past ciphertext, nor to put into it.
  */
 export async function serveBlindStore (node: ChatNode, store: BlindStore, init: BlindStoreServiceInit = {}): Promise<void> {
-  await handleSync(node, blindStoreService(store, init))
+  // The proof check's own allowance stays above the store's, so members meet the store's
+  // "busy" (counted per request) rather than the check's.
+  const burst = init.requestBurst ?? STORE_REQUEST_BURST
+  const rate = init.requestsPerSecond ?? STORE_REQUESTS_PER_SECOND
+  await handleSync(node, blindStoreService(store, init), {
+    proofBurst: Math.max(SYNC_PROOF_BURST, 2 * burst),
+    proofsPerSecond: Math.max(SYNC_PROOFS_PER_SECOND, 2 * rate)
+  })
 }
 
 const OK: SyncResponse = { status: SyncResponse.Status.OK, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: false }

@@ -136,6 +136,12 @@ export const SYNC_MAX_RANGES = 1024
 export const SYNC_MAX_KNOWN = 10_000
 /** How long a sync request may take in all before it is abandoned. */
 export const SYNC_TIMEOUT_MS = 30_000
+/**
+ * Sync requests whose proof a node checks per remote peer: a burst, then this many a second
+ * (above the relay store's own allowance, so the store's "busy" is the one members meet).
+ */
+export const SYNC_PROOF_BURST = 40
+export const SYNC_PROOFS_PER_SECOND = 20
 /** Concurrent inbound sync streams a node serves. */
 export const SYNC_MAX_INBOUND_STREAMS = 32
 

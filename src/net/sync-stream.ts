@@ -1,8 +1,8 @@
 import type { Connection, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { lpStream } from '@libp2p/utils'
-import { SYNC_MAX_FRAME_BYTES, SYNC_MAX_INBOUND_STREAMS, SYNC_PROTOCOL, SYNC_TIMEOUT_MS } from '../constants.js'
+import { RateLimiter, lpStream } from '@libp2p/utils'
+import { SYNC_MAX_FRAME_BYTES, SYNC_MAX_INBOUND_STREAMS, SYNC_PROOF_BURST, SYNC_PROOFS_PER_SECOND, SYNC_PROTOCOL, SYNC_TIMEOUT_MS } from '../constants.js'
 import {
   SyncRequest, SyncResponse, decodeSyncRequest, decodeSyncResponse, verifySyncRequest
 } from '../protocol/index.js'
@@ -20,18 +20,36 @@ function denied (status: SyncResponse.Status): SyncResponse {
   return { status, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: true }
 }
 
+/** Options of {@link handleSync}. */
+export interface HandleSyncInit {
+  /** Requests per remote peer whose proof is checked in a burst (default SYNC_PROOF_BURST)... */
+  proofBurst?: number
+  /** ...and per second after it (default SYNC_PROOFS_PER_SECOND). */
+  proofsPerSecond?: number
+}
+
 /**
  * Answer sync requests on `node`: read one request, check its proof of room knowledge
  * (signed by the room's topic key for this very link), then stream what `serve` yields.
  * Shared by clients (their history) and relays (their blind store).
  */
-export async function handleSync (node: ChatNode, serve: SyncServe): Promise<void> {
+export async function handleSync (node: ChatNode, serve: SyncServe, init: HandleSyncInit = {}): Promise<void> {
+  // Checking a proof costs a signature verification: a peer gets only so many a second,
+  // valid or not, before it is answered "busy" unchecked.
+  const burst = init.proofBurst ?? SYNC_PROOF_BURST
+  const proofs = new RateLimiter({ points: burst, duration: burst / (init.proofsPerSecond ?? SYNC_PROOFS_PER_SECOND), keyPrefix: '' })
   await node.handle(SYNC_PROTOCOL, async (stream: Stream, connection: Connection) => {
     const signal = AbortSignal.timeout(SYNC_TIMEOUT_MS)
     const lp = lpStream(stream, { maxDataLength: SYNC_MAX_FRAME_BYTES })
     const remote = connection.remotePeer.toString()
     try {
       const request = decodeSyncRequest((await lp.read({ signal })).subarray())
+      if (!allowed(proofs, remote)) {
+        log('too many sync requests from %s: busy', remote)
+        await lp.write(SyncResponse.encode(denied(SyncResponse.Status.BUSY)), { signal })
+        await stream.close({ signal })
+        return
+      }
       let topic: string
       try {
         topic = verifySyncRequest(request, remote, node.peerId.toString())
@@ -56,6 +74,17 @@ export async function handleSync (node: ChatNode, serve: SyncServe): Promise<voi
       stream.abort(err)
     }
   }, { runOnLimitedConnection: true, maxInboundStreams: SYNC_MAX_INBOUND_STREAMS })
+}
+
+/** Whether `key` may spend one more point of `limiter` now. */
+function allowed (limiter: RateLimiter, key: string): boolean {
+  try {
+    limiter.consume(key)
+    return true
+  } catch (err: any) {
+    if (err?.name === 'RateLimitError') return false
+    throw err
+  }
 }
 
 /** Why a sync request got no answer. */

@@ -9,6 +9,7 @@ import { SyncResponse, signSyncRequest, topicKeyForRoom, type SyncQuery, type Sy
 import { createBlindStore, type BlindStore } from '../../relay-node/store.js'
 import { blindStoreService } from '../../relay-node/store-service.js'
 import { waitFor } from '../helpers/index.js'
+import { requestSync } from '../../src/net/index.js'
 import { makeRoom, randomEnvelope, storeFixture, topicOf, type TestRoom } from './store-peer.js'
 
 /** Whether a request is served (true) or answered BUSY (false); any other failure throws. */
@@ -55,6 +56,29 @@ describe('blind store service', () => {
     assert.deepEqual(await calm.put(room, [randomEnvelope()]), [true])
     await eventually(async () => await served(eager.request(room, { have: [] })), 15_000, 'the eager peer to be served again')
     assert.deepEqual(await eager.put(room, [randomEnvelope()]), [true])
+  })
+
+  it('checks only so many proofs per peer: past that, even forged requests are answered BUSY unchecked', async () => {
+    const { relay, addr } = await relayWithStore()
+    const mallory = await peer(addr)
+    const relayId = relay.peerId()
+    const forged = (): SyncRequest => {
+      const room = makeRoom()
+      // Signed by one room's key, claiming another's: the proof does not verify.
+      return { ...signSyncRequest(topicKeyForRoom(room.secret, room.roomId), mallory.peerId, relayId, { fetch: true }), topicKey: topicKeyForRoom(makeRoom().secret, room.roomId).publicKey as Uint8Array<ArrayBuffer> }
+    }
+    const outcomes: string[] = []
+    for (let i = 0; i < 60; i++) {
+      try {
+        for await (const _ of requestSync(mallory.node, relayId, forged())) {}
+        outcomes.push('served')
+      } catch (err: any) {
+        outcomes.push(err.name === 'SyncBusyError' ? 'busy' : /refused/.test(err.message) ? 'refused' : err.message)
+      }
+    }
+    assert.ok(!outcomes.includes('served'), 'a forged proof is never served')
+    assert.ok(outcomes.slice(0, 20).every((o) => o === 'refused'), `the first ones are checked and refused: ${outcomes.join(',')}`)
+    assert.ok(outcomes.slice(-5).every((o) => o === 'busy'), `past the allowance, busy without a check: ${outcomes.join(',')}`)
   })
 
   it('caps the reads served at once, from all peers; queries and puts are not reads', async () => {
