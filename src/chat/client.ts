@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { DEFAULT_CLIENT_LISTEN, JOIN_TIMEOUT_MS, MAX_ANNOUNCED_ADDRS } from '../constants.js'
+import { DEFAULT_CLIENT_LISTEN, JOIN_TIMEOUT_MS, MAX_ANNOUNCED_ADDRS, SHUTDOWN_FLUSH_MS } from '../constants.js'
 import type { Identity } from '../identity/index.js'
 import { createChatNode, handleSync, meshPeers, requestSync, type ChatNode } from '../net/index.js'
 import { MessageKind, signSyncRequest } from '../protocol/index.js'
@@ -278,6 +278,8 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     const session = this.sessions.get(roomId)
     if (session == null) return
     this.sessions.delete(roomId)
+    // What we sent just now should reach a store or a member before we go.
+    await session.drainOutbox(SHUTDOWN_FLUSH_MS).catch((err: any) => { log('outbox drain: %s', err.message) })
     try {
       await session.send('', MessageKind.LEAVE)
     } catch (err: any) {

@@ -35,6 +35,8 @@ export interface OutboxInit {
   askMembers: (hashes: Uint8Array[]) => Promise<boolean[] | undefined>
   /** The room's relays that are connected now. */
   relays: () => string[]
+  /** Whether no other member is linked right now (nobody to ask). */
+  noMembers: () => boolean
   /** Put envelopes into a relay's store: which it now holds; `busy`: later; undefined: it keeps none (no store). */
   putToStore: (relay: string, envelopes: Uint8Array[]) => Promise<boolean[] | 'busy' | undefined>
   /** An entry of ours changed status. */
@@ -140,6 +142,39 @@ export class Outbox {
     this.pollDelay = this.busy ? ACK_POLL_BUSY_MS : progress ? ACK_POLL_MIN_MS : Math.min(this.pollDelay * 2, ACK_POLL_MAX_MS)
     this.busy = false
     this.schedulePoll(false)
+  }
+
+  /**
+   * Before leaving: put what the stores lack and ask members about what nobody confirmed,
+   * now and again until everything sent is held by someone, nobody is left to ask, or
+   * `timeoutMs` passes. Without it, a script that sends and exits at once would leave its
+   * messages only with the peers online at that moment (they stay pending for next time).
+   */
+  async drain (timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!this.stopped && Date.now() < deadline) {
+      const stores = this.init.relays().filter((r) => !this.storeless.has(r))
+      const unconfirmed = this.init.history.outbox().some((e) => e.status === 'sent')
+      if ((this.unstored.size === 0 || stores.length === 0) && !unconfirmed) return
+      if (this.polling) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        continue
+      }
+      this.polling = true
+      try {
+        await this.putToStores()
+        if (!this.stopped) await this.askMembers()
+      } finally {
+        this.polling = false
+      }
+      const storesLeft = this.init.relays().some((r) => !this.storeless.has(r))
+      const stillSent = this.init.history.outbox().some((e) => e.status === 'sent')
+      // Nobody to ask (no store took them, no member is linked): nothing more to wait for.
+      if (!stillSent && (this.unstored.size === 0 || !storesLeft)) return
+      if (stillSent && !storesLeft && this.init.noMembers()) return
+      await new Promise((resolve) => setTimeout(resolve, this.busy ? ACK_POLL_BUSY_MS : 100))
+      this.busy = false
+    }
   }
 
   private async putToStores (): Promise<boolean> {

@@ -138,6 +138,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       publish: async (bytes) => await this.publishEnvelope(bytes),
       askMembers: async (hashes) => await this.askMembers(hashes),
       relays: () => this.link.peers().relays,
+      noMembers: () => this.link.peers().members.length === 0,
       putToStore: async (relay, envelopes) => await this.putToStore(relay, envelopes),
       onStatus: (entry, status, by) => { this.emit('status', { roomId: this.roomId, index: entry.index, seq: Number(entry.seq), status, ...(by != null ? { ackedBy: by } : {}) }) }
     })
@@ -320,6 +321,14 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.outbox.stop()
     this.sync.stop()
     this.flushReplay()
+  }
+
+  /**
+   * Before leaving: give our sent messages up to `timeoutMs` to be confirmed by a member or
+   * taken by a relay's store, so members who are away can still get them.
+   */
+  async drainOutbox (timeoutMs: number): Promise<void> {
+    await this.outbox.drain(timeoutMs)
   }
 
   /** Stop for good: flush history to disk and close it. */
