@@ -4,8 +4,8 @@ import {
   STORE_MAX_CONCURRENT_READS, STORE_NEW_TOPIC_WINDOW_MS, STORE_NEW_TOPICS_PER_PEER, STORE_REQUEST_BURST, STORE_REQUESTS_PER_SECOND,
   SYNC_ENVELOPES_PER_FRAME, SYNC_MAX_ENVELOPES, SYNC_PROOF_BURST, SYNC_PROOFS_PER_SECOND, TOPIC_PATTERN
 } from '../src/constants.js'
-import { handleSync, type ChatNode, type SyncServe } from '../src/net/index.js'
-import { SyncResponse, decodeEnvelope, envelopeHash, packBits, wire, type SyncRequest } from '../src/protocol/index.js'
+import { handleSync, withinLimit, type ChatNode, type SyncServe } from '../src/net/index.js'
+import { SyncResponse, decodeEnvelope, syncResponse, envelopeHash, packBits, wire, type SyncRequest } from '../src/protocol/index.js'
 import type { BlindStore } from './store.js'
 
 const log = logger('cryptochat:relay:store')
@@ -44,19 +44,9 @@ export async function serveBlindStore (node: ChatNode, store: BlindStore, init: 
   })
 }
 
-const OK: SyncResponse = { status: SyncResponse.Status.OK, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: false }
+const OK = syncResponse()
 const BUSY: SyncResponse = { ...OK, status: SyncResponse.Status.BUSY, done: true }
 
-/** Take a point from `key`'s allowance; false once it is spent for the current window. */
-function within (limiter: RateLimiter, key: string): boolean {
-  try {
-    limiter.consume(key)
-    return true
-  } catch (err: any) {
-    if (err?.name === 'RateLimitError') return false
-    throw err
-  }
-}
 
 /**
  * The store's answers to verified sync requests (see {@link SyncServe}): a put, an
@@ -77,7 +67,7 @@ export function blindStoreService (store: BlindStore, init: BlindStoreServiceIni
   /** Keep what a member put; `have` says, per envelope, whether the store now holds it. */
   const put = (topic: string, envelopes: Uint8Array[], remotePeer: string): SyncResponse => {
     const creates = !store.holds(topic)
-    if (creates && !within(newTopics, remotePeer)) {
+    if (creates && !withinLimit(newTopics, remotePeer)) {
       log('%s may create no more topics for now', remotePeer)
       return { ...OK, have: wire(packBits(envelopes.map(() => false))), done: true }
     }
@@ -93,7 +83,7 @@ export function blindStoreService (store: BlindStore, init: BlindStoreServiceIni
   }
 
   async function * answer (topic: string, request: SyncRequest, remotePeer: string): AsyncGenerator<SyncResponse> {
-    if (!within(requests, remotePeer)) {
+    if (!withinLimit(requests, remotePeer)) {
       log('%s is past its request allowance: busy', remotePeer)
       yield BUSY
       return

@@ -4,7 +4,7 @@ import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS, SEQ_RESERVE_BLOCK } from '../constants.js'
 import { bytesToHex, hexToBytes, type SigningKeyPair } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
-import { RoomHistory, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
+import { RoomHistory, historyEntry, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
 import {
   MessageKind, UnknownEpochError, checkOutgoing, envelopeHash, epochZeroKey, meetTopicForRoom, openMessage, sealMessage, topicKeyForRoom, topicOfKey, unpackBits,
   wire, type OpenedMessage, type SyncRequest, type SyncResponse
@@ -391,28 +391,13 @@ export class RoomSession extends EventEmitter<RoomEvents> {
 
   /** Write a verified history message; undefined when it was already held. */
   private keep (msg: OpenedMessage, envelope: Uint8Array, via: Via): HistoryEntry | undefined {
-    const sender = bytesToHex(msg.sender)
-    const entry: HistoryEntry = {
-      envelope,
-      hash: bytesToHex(envelopeHash(envelope)),
-      sender,
-      fingerprint: fingerprint(msg.sender),
-      seq: msg.seq,
-      index: Number(msg.index),
-      ts: Number(msg.timestamp),
-      kind: msg.kind === MessageKind.ACTION ? 'action' : 'text',
-      nick: msg.nick,
-      body: msg.body,
-      epoch: msg.epoch,
-      receivedAt: this.now(),
-      via
-    }
+    const entry = historyEntry(msg, envelope, msg.epoch, this.now(), via)
     try {
       if (!this.history.add(entry)) return undefined
     } catch (err: any) {
       this.emit('warning', { roomId: this.roomId, message: `could not write history: ${err.message}`, code: 'HistoryWriteError' })
     }
-    this.gaps.saw(sender, entry.index)
+    this.gaps.saw(entry.sender, entry.index)
     this.sync.scheduleGapCheck()
     return entry
   }
@@ -479,7 +464,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   }
 
   private deliver (msg: OpenedMessage, self: boolean, entry?: HistoryEntry): void {
-    const fp = fingerprint(msg.sender)
+    const fp = entry?.fingerprint ?? fingerprint(msg.sender)
     const ts = Number(msg.timestamp)
     if (!self && ANNOUNCE_KINDS.has(msg.kind)) {
       if (msg.peerId.length > 0) this.emit('peerInfo', { roomId: this.roomId, fingerprint: fp, peerId: msg.peerId, addrs: msg.addrs })
@@ -621,22 +606,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       senderPublicKey: this.identity.publicKey
     }, { seq, timestamp: BigInt(ts), kind, nick: this.nick, body, index: BigInt(index), ...(ANNOUNCE_KINDS.has(kind) ? this.transport?.() ?? {} : {}) })
     if (isHistory) {
-      const entry: HistoryEntry = {
-        envelope: bytes,
-        hash: bytesToHex(envelopeHash(bytes)),
-        sender: this.selfHex,
-        fingerprint: this.identity.fingerprint,
-        seq,
-        index,
-        ts,
-        kind: kind === MessageKind.ACTION ? 'action' : 'text',
-        nick: this.nick,
-        body,
-        epoch: this.epoch,
-        receivedAt: ts,
-        via: 'self',
-        status: 'pending'
-      }
+      const message = { sender: wire(this.identity.publicKey), seq, timestamp: BigInt(ts), kind, nick: this.nick, body, index: BigInt(index) }
+      const entry: HistoryEntry = { ...historyEntry(message, bytes, this.epoch, ts, 'self'), status: 'pending' }
       try {
         this.history.add(entry)
       } catch (err: any) {

@@ -5,7 +5,7 @@ import {
 } from '../constants.js'
 import { bytesToHex, hexToBytes } from '../crypto/index.js'
 import type { RoomHistory, Via } from '../history/index.js'
-import { SyncResponse, packBits, wire, type SyncQuery, type SyncRequest } from '../protocol/index.js'
+import { packBits, syncResponse, wire, type SyncQuery, type SyncRequest, type SyncResponse } from '../protocol/index.js'
 import type { SyncState } from '../room/index.js'
 import { countMissing, type Gap, type GapTracker } from './gaps.js'
 
@@ -223,7 +223,7 @@ export class RoomSync {
   /** Answer a member's verified request from our history. */
   async * serve (request: SyncRequest): AsyncGenerator<SyncResponse> {
     const history = this.init.history
-    const empty: SyncResponse = { status: SyncResponse.Status.OK, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: false }
+    const empty = syncResponse()
     if (request.have.length > 0) {
       const bits = request.have.map((h) => history.byEnvelopeHash(bytesToHex(h)) != null)
       yield { ...empty, have: wire(packBits(bits)), done: !request.fetch }

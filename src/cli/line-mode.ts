@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
-import type { ChatClient, ChatMessageEvent, MemberEvent, RoomSession } from '../chat/index.js'
+import type { ChatClient, MemberEvent, RoomSession } from '../chat/index.js'
 import { MessageKind } from '../protocol/index.js'
 import { shortFingerprint } from '../identity/index.js'
 import type { CommandContext } from './context.js'

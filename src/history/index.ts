@@ -20,5 +20,5 @@ export {
   type RecordLog, type RecordLogInit, type OpenedLog, type LogCheck, type DamageReason
 } from './record-log.js'
 export { HistoryKeyError, HistoryFormatError, HistoryRecordTooLargeError, HistoryNotOpenError } from './errors.js'
-export { RoomHistory, sortForDisplay, HISTORY_FILE, type HistoryEntry, type HistorySelection, type RoomHistoryInit, type Via, type DeliveryStatus } from './room-history.js'
+export { RoomHistory, sortForDisplay, historyEntry, HISTORY_FILE, type HistoryMessage, type HistoryEntry, type HistorySelection, type RoomHistoryInit, type Via, type DeliveryStatus } from './room-history.js'
 export { historyKey } from './keys.js'

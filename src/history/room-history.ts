@@ -350,6 +350,28 @@ export class RoomHistory {
   }
 }
 
+/** The fields of a message that history keeps (a verified ChatMessage, or one we are sending). */
+export type HistoryMessage = Pick<ChatMessage, 'sender' | 'seq' | 'timestamp' | 'kind' | 'nick' | 'body' | 'index'>
+
+/** A history entry for a message and the envelope it travels in. */
+export function historyEntry (message: HistoryMessage, envelope: Uint8Array, epoch: number, receivedAt: number, via: Via): HistoryEntry {
+  return {
+    envelope,
+    hash: bytesToHex(envelopeHash(envelope)),
+    sender: bytesToHex(message.sender),
+    fingerprint: fingerprint(message.sender),
+    seq: message.seq,
+    index: Number(message.index),
+    ts: Number(message.timestamp),
+    kind: message.kind === MessageKind.ACTION ? 'action' : 'text',
+    nick: message.nick,
+    body: message.body,
+    epoch,
+    receivedAt,
+    via
+  }
+}
+
 /** Display order: the sender's time, then the order written here. */
 export function sortForDisplay (entries: HistoryEntry[]): HistoryEntry[] {
   return entries.map((e, i) => ({ e, i })).sort((a, b) => (a.e.ts - b.e.ts) || (a.i - b.i)).map(({ e }) => e)
@@ -429,22 +451,6 @@ function toEntry (record: HistoryRecord, self: string): HistoryEntry | undefined
   } catch {
     return undefined
   }
-  const sender = bytesToHex(message.sender)
-  const via = VIA_NAME.get(record.via) ?? 'live'
-  return {
-    envelope: record.envelope,
-    hash: bytesToHex(envelopeHash(record.envelope)),
-    sender,
-    fingerprint: fingerprint(message.sender),
-    seq: message.seq,
-    index: Number(message.index),
-    ts: Number(message.timestamp),
-    kind: message.kind === MessageKind.ACTION ? 'action' : 'text',
-    nick: message.nick,
-    body: message.body,
-    epoch: record.epoch,
-    receivedAt: Number(record.receivedAt),
-    via,
-    ...(sender === self ? { status: 'pending' as const } : {})
-  }
+  const entry = historyEntry(message, record.envelope, record.epoch, Number(record.receivedAt), VIA_NAME.get(record.via) ?? 'live')
+  return entry.sender === self ? { ...entry, status: 'pending' } : entry
 }

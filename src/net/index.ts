@@ -13,4 +13,4 @@
 export { createChatNode, type ChatNode, type ChatNodeInit, type ChatServices } from './node.js'
 export { gossipOptions, gossipService, meshPeers, type GossipInit } from './gossip.js'
 export { RELAY_AGENT_HUB, RELAY_AGENT_NO_HUB } from './agents.js'
-export { handleSync, requestSync, SyncRequestError, SyncBusyError, type SyncServe, type HandleSyncInit } from './sync-stream.js'
+export { handleSync, requestSync, withinLimit, SyncRequestError, SyncBusyError, type SyncServe, type HandleSyncInit } from './sync-stream.js'

@@ -4,7 +4,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { RateLimiter, lpStream } from '@libp2p/utils'
 import { SYNC_MAX_FRAME_BYTES, SYNC_MAX_INBOUND_STREAMS, SYNC_PROOF_BURST, SYNC_PROOFS_PER_SECOND, SYNC_PROTOCOL, SYNC_TIMEOUT_MS } from '../constants.js'
 import {
-  SyncRequest, SyncResponse, decodeSyncRequest, decodeSyncResponse, verifySyncRequest
+  SyncRequest, SyncResponse, decodeSyncRequest, decodeSyncResponse, syncResponse, verifySyncRequest
 } from '../protocol/index.js'
 import type { ChatNode } from './node.js'
 
@@ -17,7 +17,7 @@ const log = logger('cryptochat:sync')
 export type SyncServe = (topic: string, request: SyncRequest, remotePeer: string) => AsyncIterable<SyncResponse> | undefined
 
 function denied (status: SyncResponse.Status): SyncResponse {
-  return { status, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: true }
+  return syncResponse({ status, done: true })
 }
 
 /** Options of {@link handleSync}. */
@@ -44,7 +44,7 @@ export async function handleSync (node: ChatNode, serve: SyncServe, init: Handle
     const remote = connection.remotePeer.toString()
     try {
       const request = decodeSyncRequest((await lp.read({ signal })).subarray())
-      if (!allowed(proofs, remote)) {
+      if (!withinLimit(proofs, remote)) {
         log('too many sync requests from %s: busy', remote)
         await lp.write(SyncResponse.encode(denied(SyncResponse.Status.BUSY)), { signal })
         await stream.close({ signal })
@@ -76,8 +76,8 @@ export async function handleSync (node: ChatNode, serve: SyncServe, init: Handle
   }, { runOnLimitedConnection: true, maxInboundStreams: SYNC_MAX_INBOUND_STREAMS })
 }
 
-/** Whether `key` may spend one more point of `limiter` now. */
-function allowed (limiter: RateLimiter, key: string): boolean {
+/** Take a point from `key`'s allowance in `limiter`; false once it is spent for the current window. */
+export function withinLimit (limiter: RateLimiter, key: string): boolean {
   try {
     limiter.consume(key)
     return true

@@ -28,5 +28,5 @@ export { parseRelayAddress, InvalidRelayAddressError } from './relay-address.js'
 export { wire } from './wire.js'
 export {
   SyncKnown, SyncRange, SyncRequest, SyncResponse, envelopeHash, signSyncRequest, verifySyncRequest,
-  decodeSyncRequest, decodeSyncResponse, packBits, unpackBits, SyncProofError, type SyncQuery
+  decodeSyncRequest, decodeSyncResponse, syncResponse, packBits, unpackBits, SyncProofError, type SyncQuery
 } from './sync.js'

@@ -107,6 +107,11 @@ export function decodeSyncResponse (bytes: Uint8Array): SyncResponse {
   }
 }
 
+/** A response frame: OK, nothing in it, not the last, except for what `fields` sets. */
+export function syncResponse (fields: Partial<SyncResponse> = {}): SyncResponse {
+  return { status: SyncResponse.Status.OK, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: false, ...fields }
+}
+
 /** A bitmap of `bits` (bit i in byte i/8, mask 1 << i%8). */
 export function packBits (bits: boolean[]): Uint8Array {
   const out = new Uint8Array(Math.ceil(bits.length / 8))
