@@ -20,3 +20,4 @@ export {
 export { DecryptionError, KeyLengthError } from './errors.js'
 export { randomBytes, concatBytes, bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 export { equalBytes } from './bytes.js'
+export { wrapKey, unwrapKey, type KeyPackage, type WrappedKey } from './key-wrap.js'

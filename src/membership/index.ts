@@ -12,6 +12,6 @@
  * ```
  */
 export {
-  replayMembership, compareOps,
-  type MembershipOp, type SignedOp, type MembershipState, type MemberRecord, type InviteRecord, type Genesis, type Role
+  replayMembership, compareOps, needsRekey, standing,
+  type MembershipOp, type SignedOp, type MembershipState, type MemberRecord, type InviteRecord, type Genesis, type Role, type InviteGrant, type Departure
 } from './log.js'

@@ -1,26 +1,43 @@
 /**
  * A room's membership as the deterministic replay of its signed membership operations
- * (issue 6). Operations are checked for their signatures elsewhere; this module decides
- * which ones take effect, in one total order, so every member that holds the same set of
- * operations computes the same state, whatever order they arrived in.
- *
- * Not wired into rooms yet: it is the core the membership log, removal with rekey and
- * revocable invites are to be built on.
+ * (issue 6). Operations are checked for their signatures elsewhere (they travel as signed
+ * CONTROL messages); this module decides which take effect, in one total order, so every
+ * member that holds the same set of operations computes the same state, whatever order
+ * they arrived in.
  */
 
 /** Roles a member can hold. */
 export type Role = 'owner' | 'member'
 
-/** What an operation does. `member` and `inviteId` are hex strings. */
+/**
+ * The invite a joiner used, as its issuer signed it (the signature is checked before
+ * replay): a join needs no earlier announcement of the invite to be judged.
+ */
+export interface InviteGrant {
+  issuer: string
+  issuedAt: number
+  expiresAt: number
+  /** 0: unlimited within its expiry. */
+  maxUses: number
+  /** The epoch whose key the invite carries. */
+  epoch: number
+}
+
+/** What an operation does. `member`, `recipients` and `inviteId` are hex strings. */
 export type MembershipOp =
   | { type: 'invite', inviteId: string, expiresAt: number, maxUses: number }
-  | { type: 'join', inviteId: string }
+  | { type: 'join', inviteId: string, grant?: InviteGrant }
   | { type: 'leave' }
   | { type: 'remove', member: string }
   | { type: 'promote', member: string }
   | { type: 'rename', name: string }
-  | { type: 'revoke', inviteId: string }
+  /** `honored`: the joins with this invite the revoker had seen, which stay valid. */
+  | { type: 'revoke', inviteId: string, honored?: string[] }
   | { type: 'policy', ownersInvite: boolean }
+  /** A new epoch: its key was wrapped for `recipients` (the packages themselves stay with the session). */
+  | { type: 'epoch', epoch: number, recipients: string[] }
+  /** The current epoch's key, wrapped for more members (a newcomer, or a large room's next chunk). */
+  | { type: 'keys', epoch: number, recipients: string[] }
 
 /** An operation as signed by its author (an identity public key, hex). */
 export interface SignedOp {
@@ -51,13 +68,30 @@ export interface InviteRecord {
   revoked: boolean
 }
 
+/** Why someone is no longer a member. */
+export interface Departure {
+  /** Who removed them (themselves for a leave). */
+  by: string
+  ts: number
+  how: 'removed' | 'left'
+}
+
 /** The room's membership state. */
 export interface MembershipState {
   name: string
   members: Map<string, MemberRecord>
+  /** Former members, and when and how they went (a later join clears it). */
+  departed: Map<string, Departure>
   invites: Map<string, InviteRecord>
   /** Only owners may invite. */
   ownersInvite: boolean
+  /** The current key epoch, and who started it (the creator for epoch 0). */
+  epoch: number
+  epochAuthor: string
+  /** Who was given the current epoch's key (or joined with an invite carrying it). */
+  holders: Set<string>
+  /** Joiners refused (their latest refused join and why): their messages are refused too. */
+  refusedJoins: Map<string, string>
   /** Operations that took effect, and those refused (with why), in the order applied. */
   applied: SignedOp[]
   refused: Array<{ op: SignedOp, reason: string }>
@@ -89,27 +123,81 @@ export function replayMembership (genesis: Genesis, ops: Iterable<SignedOp>): Me
     const held = unique.get(key)
     if (held == null || compareOps(op, held) < 0 || (compareOps(op, held) === 0 && JSON.stringify(op.op) < JSON.stringify(held.op))) unique.set(key, op)
   }
+  const sorted = [...unique.values()].sort(compareOps)
+  // A joiner signs its own clock, so it could date its join before a revocation. A
+  // revocation therefore lists the joins its author had seen, and every other join with
+  // that invite is refused wherever it falls in the order: a first pass finds which
+  // revocations take effect, the second applies them to all joins.
+  const first = run(genesis, sorted, new Map())
+  const revoked = new Map<string, Set<string>>()
+  for (const s of first.applied) {
+    if (s.op.type !== 'revoke') continue
+    const honored = revoked.get(s.op.inviteId) ?? new Set<string>()
+    if (!revoked.has(s.op.inviteId)) {
+      for (const m of s.op.honored ?? []) honored.add(m)
+    } else {
+      // Several revocations of one invite: a join stays only if every one honoured it.
+      const keep = new Set(s.op.honored ?? [])
+      for (const m of honored) if (!keep.has(m)) honored.delete(m)
+    }
+    revoked.set(s.op.inviteId, honored)
+  }
+  return revoked.size === 0 ? first : run(genesis, sorted, revoked)
+}
+
+function run (genesis: Genesis, sorted: SignedOp[], revoked: Map<string, Set<string>>): MembershipState {
   const state: MembershipState = {
     name: genesis.name,
     members: new Map([[genesis.creator, { role: 'owner', since: genesis.createdAt }]]),
+    departed: new Map(),
     invites: new Map(),
     ownersInvite: false,
+    epoch: 0,
+    epochAuthor: genesis.creator,
+    holders: new Set([genesis.creator]),
+    refusedJoins: new Map(),
     applied: [],
     refused: []
   }
-  for (const op of [...unique.values()].sort(compareOps)) {
-    const reason = apply(state, op)
+  for (const op of sorted) {
+    const reason = apply(state, op, revoked)
     if (reason == null) state.applied.push(op)
-    else state.refused.push({ op, reason })
+    else {
+      state.refused.push({ op, reason })
+      if (op.op.type === 'join' && !state.members.has(op.author)) state.refusedJoins.set(op.author, reason)
+    }
   }
   return state
 }
 
+/**
+ * Whether the current epoch's key reached someone who was since removed: then an owner
+ * must start a new epoch (two owners removing members at once each started one, and only
+ * the first counts).
+ */
+export function needsRekey (state: MembershipState): boolean {
+  for (const h of state.holders) if (state.departed.get(h)?.how === 'removed') return true
+  return false
+}
+
+/**
+ * How to treat a message from `sender` dated `ts`: from a member; from a former member
+ * (kept if dated before it left or was removed); or from someone the log refused or does
+ * not know (not yet, perhaps: a newcomer's join may still be on its way).
+ */
+export function standing (state: MembershipState, sender: string, ts: number): 'member' | 'former' | 'gone' | 'refused' | 'unknown' {
+  if (state.members.has(sender)) return 'member'
+  const departed = state.departed.get(sender)
+  if (departed != null) return ts <= departed.ts ? 'former' : 'gone'
+  if (state.refusedJoins.has(sender)) return 'refused'
+  return 'unknown'
+}
+
 /** Apply one operation; returns why it is refused, or undefined when it took effect. */
-function apply (state: MembershipState, s: SignedOp): string | undefined {
+function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<string>>): string | undefined {
   const author = state.members.get(s.author)
   const op = s.op
-  if (op.type === 'join') return join(state, s, op.inviteId)
+  if (op.type === 'join') return join(state, s, op, revoked)
   if (author == null) return 'author is not a member'
   const isOwner = author.role === 'owner'
   switch (op.type) {
@@ -121,18 +209,25 @@ function apply (state: MembershipState, s: SignedOp): string | undefined {
     }
     case 'revoke': {
       const invite = state.invites.get(op.inviteId)
-      if (invite == null) return 'no such invite'
-      if (!isOwner && invite.issuer !== s.author) return 'only owners or its issuer may revoke an invite'
-      invite.revoked = true
+      if (!isOwner && invite?.issuer !== s.author) return 'only owners or its issuer may revoke an invite'
+      if (invite == null) {
+        // Revoked before anyone used it here: remember it, so a later join is refused.
+        state.invites.set(op.inviteId, { issuer: '', expiresAt: 0, maxUses: 0, uses: 0, revoked: true })
+      } else {
+        invite.revoked = true
+      }
       return undefined
     }
     case 'leave':
       state.members.delete(s.author)
+      state.departed.set(s.author, { by: s.author, ts: s.ts, how: 'left' })
       return undefined
     case 'remove': {
       if (!isOwner) return 'only owners may remove'
+      if (op.member === s.author) return 'an owner leaves rather than removes itself'
       if (!state.members.has(op.member)) return 'not a member'
       state.members.delete(op.member)
+      state.departed.set(op.member, { by: s.author, ts: s.ts, how: 'removed' })
       return undefined
     }
     case 'promote': {
@@ -150,21 +245,53 @@ function apply (state: MembershipState, s: SignedOp): string | undefined {
       if (!isOwner) return 'only owners may set who invites'
       state.ownersInvite = op.ownersInvite
       return undefined
+    case 'epoch':
+      if (!isOwner) return 'only owners may start an epoch'
+      // Two owners starting the same epoch at once: the first in the order wins (the
+      // other's members get the key through a `keys` operation or the next epoch).
+      if (op.epoch !== state.epoch + 1) return 'not the next epoch'
+      state.epoch = op.epoch
+      state.epochAuthor = s.author
+      // Everyone it was wrapped for holds it, member or not (an owner who had not yet seen
+      // another's removal wraps it for the removed one too: that calls for another epoch).
+      state.holders = new Set([s.author, ...op.recipients])
+      return undefined
+    case 'keys':
+      if (op.epoch !== state.epoch) return 'not the current epoch'
+      if (!state.holders.has(s.author)) return 'author does not hold this epoch\'s key'
+      for (const r of op.recipients) state.holders.add(r)
+      return undefined
   }
 }
 
-/** A newcomer's own join: with an invite announced, live, unused up, by someone allowed to invite. */
-function join (state: MembershipState, s: SignedOp, inviteId: string): string | undefined {
+/** A newcomer's own join: with an invite signed by a member allowed to invite, live, unused up. */
+function join (state: MembershipState, s: SignedOp, op: Extract<MembershipOp, { type: 'join' }>, revoked: Map<string, Set<string>>): string | undefined {
   if (state.members.has(s.author)) return 'already a member'
-  const invite = state.invites.get(inviteId)
+  const grant = op.grant
+  let invite = state.invites.get(op.inviteId)
+  if (invite == null && grant != null) {
+    invite = { issuer: grant.issuer, expiresAt: grant.expiresAt, maxUses: grant.maxUses, uses: 0, revoked: false }
+    state.invites.set(op.inviteId, invite)
+  } else if (invite != null && invite.issuer === '' && grant != null) {
+    // Known only from its revocation so far.
+    Object.assign(invite, { issuer: grant.issuer, expiresAt: grant.expiresAt, maxUses: grant.maxUses })
+  }
   if (invite == null) return 'invite unknown to the room'
-  if (invite.revoked) return 'invite revoked'
+  // Second pass: the revocations' own lists decide, wherever the join falls in the order.
+  const honored = revoked.get(op.inviteId)
+  if (honored != null ? !honored.has(s.author) : invite.revoked) return 'invite revoked'
   if (s.ts > invite.expiresAt) return 'invite expired'
   if (invite.maxUses > 0 && invite.uses >= invite.maxUses) return 'invite used up'
   const issuer = state.members.get(invite.issuer)
   if (issuer == null) return 'inviter is no longer a member'
   if (state.ownersInvite && issuer.role !== 'owner') return 'inviter may no longer invite'
+  // A removed member comes back only with an invite issued after its removal.
+  const departed = state.departed.get(s.author)
+  if (departed?.how === 'removed' && (grant == null || grant.issuedAt <= departed.ts)) return 'removed from the room; needs a newer invite'
   invite.uses++
-  state.members.set(s.author, { role: 'member', addedBy: invite.issuer, inviteId, since: s.ts })
+  state.members.set(s.author, { role: 'member', addedBy: invite.issuer, inviteId: op.inviteId, since: s.ts })
+  state.departed.delete(s.author)
+  state.refusedJoins.delete(s.author)
+  if (grant?.epoch === state.epoch) state.holders.add(s.author)
   return undefined
 }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { replayMembership, type MembershipState, type SignedOp } from '../../src/membership/index.js'
+import { needsRekey, replayMembership, standing, type MembershipState, type SignedOp } from '../../src/membership/index.js'
 
 const OWNER = 'aa'.repeat(32)
 const BOB = 'bb'.repeat(32)
@@ -97,5 +97,93 @@ describe('membership/replayMembership', () => {
     const b = replayMembership(genesis, [...mutual.reverse(), ...log])
     assert.deepEqual(summary(a), summary(b))
     assert.equal(a.members.has(OWNER) !== a.members.has(BOB), true, 'exactly one of them remains')
+  })
+})
+
+describe('membership/replayMembership: grants, revocation lists, epochs', () => {
+  const EVE = 'ee'.repeat(32)
+  const grant = (over: Partial<{ issuer: string, issuedAt: number, expiresAt: number, maxUses: number, epoch: number }> = {}) =>
+    ({ issuer: OWNER, issuedAt: 1500, expiresAt: 99_000, maxUses: 0, epoch: 0, ...over })
+
+  it('a join carrying its signed grant needs no earlier invite announcement', () => {
+    const s = replayMembership(genesis, [{ author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'g1', grant: grant() } }])
+    assert.equal(s.members.get(BOB)?.addedBy, OWNER)
+    assert.ok(s.holders.has(BOB), 'an invite of the current epoch carries its key')
+  })
+
+  it('a revocation keeps the joins its author had seen and refuses every other, even one dated before it', () => {
+    const ops: SignedOp[] = [
+      { author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'g1', grant: grant() } },
+      { author: OWNER, index: 1, ts: 5000, op: { type: 'revoke', inviteId: 'g1', honored: [BOB] } },
+      // Carol dates her join before the revocation: it is refused all the same.
+      { author: CAROL, index: 1, ts: 4000, op: { type: 'join', inviteId: 'g1', grant: grant() } }
+    ]
+    const s = replayMembership(genesis, ops)
+    assert.ok(s.members.has(BOB))
+    assert.ok(!s.members.has(CAROL))
+    assert.equal(s.refusedJoins.get(CAROL), 'invite revoked')
+    assert.equal(standing(s, CAROL, 6000), 'refused')
+    assert.equal(standing(s, BOB, 6000), 'member')
+    assert.equal(standing(s, DAVE, 6000), 'unknown')
+  })
+
+  it('a used-up invite lets in only the first joiner in the order', () => {
+    const ops: SignedOp[] = [
+      { author: CAROL, index: 1, ts: 3100, op: { type: 'join', inviteId: 'g1', grant: grant({ maxUses: 1 }) } },
+      { author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'g1', grant: grant({ maxUses: 1 }) } }
+    ]
+    const s = replayMembership(genesis, ops)
+    assert.ok(s.members.has(BOB))
+    assert.equal(s.refusedJoins.get(CAROL), 'invite used up')
+  })
+
+  it('removal: needs a rekey until a new epoch leaves the removed member out; messages after it are refused', () => {
+    const base: SignedOp[] = [
+      { author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'g1', grant: grant() } },
+      { author: CAROL, index: 1, ts: 3100, op: { type: 'join', inviteId: 'g1', grant: grant() } },
+      { author: OWNER, index: 1, ts: 4000, op: { type: 'remove', member: CAROL } }
+    ]
+    const removed = replayMembership(genesis, base)
+    assert.ok(needsRekey(removed))
+    assert.equal(standing(removed, CAROL, 3999), 'former')
+    assert.equal(standing(removed, CAROL, 4001), 'gone')
+    const rekeyed = replayMembership(genesis, [...base, { author: OWNER, index: 2, ts: 4001, op: { type: 'epoch', epoch: 1, recipients: [BOB] } }])
+    assert.equal(rekeyed.epoch, 1)
+    assert.ok(!rekeyed.holders.has(CAROL), 'the new key was not wrapped for her')
+    assert.ok(!needsRekey(rekeyed))
+    // She cannot come back with the old, unlimited invite; a newer one works.
+    const back = replayMembership(genesis, [...base, { author: CAROL, index: 2, ts: 4500, op: { type: 'join', inviteId: 'g1', grant: grant() } }])
+    assert.equal(back.refusedJoins.get(CAROL), 'removed from the room; needs a newer invite')
+    const newer = replayMembership(genesis, [...base, { author: CAROL, index: 2, ts: 4500, op: { type: 'join', inviteId: 'g2', grant: grant({ issuedAt: 4200 }) } }])
+    assert.ok(newer.members.has(CAROL))
+  })
+
+  it('two owners starting the same epoch: the first in the order wins; keys go only from holders to members', () => {
+    const base: SignedOp[] = [
+      { author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'g1', grant: grant() } },
+      { author: CAROL, index: 1, ts: 3100, op: { type: 'join', inviteId: 'g1', grant: grant() } },
+      { author: DAVE, index: 1, ts: 3200, op: { type: 'join', inviteId: 'g1', grant: grant() } },
+      { author: OWNER, index: 1, ts: 3500, op: { type: 'promote', member: BOB } },
+      { author: OWNER, index: 2, ts: 5000, op: { type: 'remove', member: CAROL } },
+      { author: BOB, index: 2, ts: 5000, op: { type: 'remove', member: DAVE } },
+      { author: OWNER, index: 3, ts: 5001, op: { type: 'epoch', epoch: 1, recipients: [BOB, DAVE] } },
+      { author: BOB, index: 3, ts: 5001, op: { type: 'epoch', epoch: 1, recipients: [OWNER, CAROL] } }
+    ]
+    const s = replayMembership(genesis, base)
+    assert.equal(s.epochAuthor, OWNER)
+    assert.deepEqual([...s.members.keys()].sort(), [OWNER, BOB].sort())
+    // Bob's removal of Dave crossed the owner's epoch: Dave got its key, so another epoch is due.
+    assert.ok(needsRekey(s), 'Dave holds the winning key')
+    const again: SignedOp = { author: BOB, index: 4, ts: 5500, op: { type: 'epoch', epoch: 2, recipients: [OWNER] } }
+    const fixed = replayMembership(genesis, [...base, again])
+    assert.equal(fixed.epoch, 2)
+    assert.ok(!needsRekey(fixed))
+    const share = replayMembership(genesis, [...base, again,
+      { author: EVE, index: 1, ts: 6000, op: { type: 'join', inviteId: 'g1', grant: grant() } },
+      { author: DAVE, index: 3, ts: 6100, op: { type: 'keys', epoch: 2, recipients: [DAVE] } },
+      { author: BOB, index: 5, ts: 6200, op: { type: 'keys', epoch: 2, recipients: [EVE] } }])
+    assert.ok(share.holders.has(EVE))
+    assert.ok(!share.holders.has(CAROL) && !share.holders.has(DAVE))
+    assert.equal(share.refused.find((r) => r.op.author === DAVE && r.op.op.type === 'keys')?.reason, 'author is not a member')
   })
 })
