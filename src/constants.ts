@@ -423,3 +423,10 @@ export const VERIFY_MAX_NAMES = 8
 export const VERIFY_MIN_PREFIX_CHARS = 8
 /** Sightings are written to seen.json at most this often (a room opening brings many at once). */
 export const VERIFY_SEEN_FLUSH_MS = 2000
+
+/** Most membership operations a room's log holds (and a sync answer carries). */
+export const MAX_CONTROL_OPS = 20_000
+/** Most recipients one EPOCH or KEYS operation wraps the key for (keeps it within MAX_ENVELOPE_BYTES). */
+export const MAX_KEYS_PER_OP = 64
+/** Most joins a revocation lists as honoured. */
+export const MAX_HONORED = 256

@@ -2,7 +2,7 @@ import { DEFAULT_INVITE_TTL_MS, INVITE_ID_BYTES, MAX_INVITE_RELAYS, MAX_ROOM_NAM
 import { bytesToHex, equalBytes, hexToBytes, randomBytes } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import { checkInvite, decodeInvite, encodeInvite, type Invite } from '../invite/index.js'
-import { parseRelayAddress, utf8Length } from '../protocol/index.js'
+import { InviteGrant, parseRelayAddress, utf8Length } from '../protocol/index.js'
 import { InvalidRoomNameError, RoomConflictError, parseRoomId, type RoomRecord, type RoomStore } from '../room/index.js'
 
 /** Options of {@link createRoom}. */
@@ -36,6 +36,8 @@ export function createRoom (init: CreateRoomInit): RoomRecord {
     relays: checkRelays(init.relays),
     joinedAt: init.now ?? Date.now(),
     invitedBy: init.identity.fingerprint,
+    creator: bytesToHex(init.identity.publicKey),
+    createdAt: init.now ?? Date.now(),
     ...(init.nick != null ? { nick: init.nick } : {})
   }
   init.rooms.save(room)
@@ -48,6 +50,8 @@ export interface IssueInviteInit {
   ttlMs?: number
   /** Relays to name instead of the room's own. */
   relays?: string[]
+  /** How many may join with it (default 0: unlimited within its expiry). */
+  maxUses?: number
   now?: number
 }
 
@@ -57,6 +61,7 @@ export interface IssuedInvite {
   inviteId: string
   expiresAt: number
   relays: string[]
+  maxUses: number
 }
 
 /** Sign a new invite to `room` with our identity. */
@@ -73,9 +78,11 @@ export function issueInvite (room: RoomRecord, identity: Identity, init: IssueIn
     relays,
     issuedAt: now,
     expiresAt,
-    inviteId
+    inviteId,
+    maxUses: init.maxUses ?? 0,
+    ...(room.creator != null ? { creator: hexToBytes(room.creator), createdAt: room.createdAt ?? 0 } : {})
   }, identity.secretKey, identity.publicKey)
-  return { code, inviteId: bytesToHex(inviteId), expiresAt, relays }
+  return { code, inviteId: bytesToHex(inviteId), expiresAt, relays, maxUses: init.maxUses ?? 0 }
 }
 
 /**
@@ -101,7 +108,14 @@ export function acceptInvite (code: string, roomId: string, rooms: RoomStore, no
     relays: [...new Set([...(existing?.relays ?? []), ...invite.relays])].slice(0, MAX_INVITE_RELAYS),
     joinedAt: existing?.joinedAt ?? now,
     invitedBy: existing?.invitedBy ?? fingerprint(invite.inviter),
-    ...(existing?.nick != null ? { nick: existing.nick } : {})
+    ...(existing?.nick != null ? { nick: existing.nick } : {}),
+    ...(existing?.creator != null
+      ? { creator: existing.creator, createdAt: existing.createdAt ?? 0 }
+      : invite.creator != null ? { creator: bytesToHex(invite.creator), createdAt: invite.createdAt ?? 0 } : {}),
+    // The grant we join with: kept until our JOIN is in the room's log.
+    ...(existing?.grant != null
+      ? { grant: existing.grant }
+      : invite.grant != null ? { grant: { grant: bytesToHex(InviteGrant.encode(invite.grant.grant)), signature: bytesToHex(invite.grant.signature) } } : {})
   }
   rooms.save(room)
   return { room, invite }

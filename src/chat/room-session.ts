@@ -6,19 +6,24 @@ import { bytesToHex, hexToBytes, type SigningKeyPair } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import { RoomHistory, historyEntry, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
 import {
-  MessageKind, UnknownEpochError, checkOutgoing, envelopeHash, epochZeroKey, meetTopicForRoom, openMessage, sealMessage, topicKeyForRoom, topicOfKey, unpackBits,
+  ControlType, MessageKind, UnknownEpochError, syncResponse, checkOutgoing, envelopeHash, epochZeroKey, meetTopicForRoom, openMessage, sealMessage, topicKeyForRoom, topicOfKey, unpackBits,
   wire, type OpenedMessage, type SyncRequest, type SyncResponse
 } from '../protocol/index.js'
 import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
 import { SendError } from './errors.js'
-import type { ChatMessageEvent, Member, RoomEvents } from './events.js'
+import type { ChatMessageEvent, InviteInfo, Member, MembershipEvent, RoomEvents, RosterEntry } from './events.js'
 import { GapTracker } from './gaps.js'
 import { messageEventOf } from './history-access.js'
 import { MemberList, type PresenceSignal } from './members.js'
 import { Outbox } from './outbox.js'
 import { RoomSync, type IngestResult, type SyncLink } from './room-sync.js'
+import { RoomMembership, type OwnOp } from './room-membership.js'
+import type { MembershipState } from '../membership/index.js'
 
 const log = logger('cryptochat:room')
+
+/** Membership records per sync frame (each at most MAX_PAYLOAD_BYTES, within SYNC_MAX_FRAME_BYTES). */
+const LOG_RECORDS_PER_FRAME = 100
 
 /** Options of a {@link RoomSession}. */
 export interface RoomSessionInit {
@@ -63,6 +68,31 @@ const SIGNAL: Record<string, PresenceSignal> = {
   [MessageKind.NICK]: 'nick'
 }
 
+/** The events a change from `before` to `after` of the membership log means. */
+function membershipChanges (roomId: string, self: string, before: MembershipState, after: MembershipState): MembershipEvent[] {
+  const fp = (hex: string): string => fingerprint(hexToBytes(hex))
+  const about = (hex: string): Pick<MembershipEvent, 'fingerprint' | 'publicKey' | 'self'> => ({ fingerprint: fp(hex), publicKey: hex, self: hex === self })
+  const out: MembershipEvent[] = []
+  for (const [key, m] of after.members) {
+    const was = before.members.get(key)
+    if (was == null) out.push({ roomId, event: 'joined', ...about(key), ...(m.addedBy != null ? { by: fp(m.addedBy) } : {}) })
+    else if (was.role !== 'owner' && m.role === 'owner') out.push({ roomId, event: 'promoted', ...about(key) })
+  }
+  for (const [key, d] of after.departed) {
+    if (before.departed.get(key)?.ts === d.ts || after.members.has(key)) continue
+    out.push({ roomId, event: d.how === 'removed' ? 'removed' : 'left', ...about(key), by: fp(d.by) })
+  }
+  for (const [key, reason] of after.refusedJoins) {
+    if (before.refusedJoins.get(key) !== reason) out.push({ roomId, event: 'refused', ...about(key), reason })
+  }
+  for (const [id, inv] of after.invites) {
+    if (inv.revoked && before.invites.get(id)?.revoked !== true) out.push({ roomId, event: 'revoked', inviteId: id, self: inv.issuer === self, ...(inv.issuer !== '' ? { by: fp(inv.issuer) } : {}) })
+  }
+  if (after.name !== before.name && after.name !== '') out.push({ roomId, event: 'renamed', name: after.name, self: false })
+  if (after.ownersInvite !== before.ownersInvite) out.push({ roomId, event: 'policy', reason: after.ownersInvite ? 'only owners may invite' : 'any member may invite', self: false })
+  return out
+}
+
 /**
  * One joined room: seals and publishes our messages, and validates everything that
  * arrives on the room's topic (decode, epoch, AEAD, signature, replay) inside gossipsub's
@@ -84,6 +114,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private readonly outbox: Outbox
   private readonly sync: RoomSync
   private readonly link: SyncLink
+  /** The room's signed membership log. */
+  readonly membership: RoomMembership
   /** Our next history index. */
   private nextIndex: number
   private opened = false
@@ -131,6 +163,15 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.history = new RoomHistory({ dir: init.rooms.dir(this.roomId), roomId: this.roomId, key: historyKey(init.identity.secretKey, this.roomIdBytes), self: this.selfHex })
     // History accounts for every index we used (marks survive compaction and wipes).
     this.nextIndex = this.history.highest(this.selfHex) + 1
+    this.membership = new RoomMembership({
+      roomId: this.roomId,
+      dir: init.rooms.dir(this.roomId),
+      key: historyKey(init.identity.secretKey, this.roomIdBytes),
+      identity: init.identity,
+      ...(init.room.creator != null ? { creator: init.room.creator, createdAt: init.room.createdAt ?? 0 } : {}),
+      entry: { epoch: init.room.epoch, secret: init.room.secret },
+      now: this.now
+    })
     this.gaps = new GapTracker(this.history)
     this.link = init.syncLink?.(this.topicKey) ?? NO_SYNC
     this.outbox = new Outbox({
@@ -170,7 +211,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   }
 
   private toEvent (e: HistoryEntry): ChatMessageEvent {
-    return messageEventOf(this.roomId, e, this.selfHex)
+    const event = messageEventOf(this.roomId, e, this.selfHex)
+    if (!this.membership.managed) return event
+    const st = this.membership.standing(e.sender, e.ts)
+    return { ...event, member: st === 'member' || st === 'former' }
   }
 
   /**
@@ -191,6 +235,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       })
     }
     for (const run of this.deferred.splice(0)) run()
+    // Newcomers sign their JOIN (with the invite's grant) once: members check it.
+    if (!this.membership.hasJoined() && this.room.grant != null) void this.control(this.membership.joinFields(this.room.grant))
   }
 
   /** Emit a message, or keep it until the caller listens (see {@link markOpen}). */
@@ -206,7 +252,89 @@ export class RoomSession extends EventEmitter<RoomEvents> {
 
   /** Fetch what we missed from a member (on join, and when a link to one comes up). */
   catchUpFromMember (peerId: string): void {
-    this.whenOpen(() => { void this.sync.catchUpFromMember(peerId) })
+    this.whenOpen(() => {
+      // The membership log first: it says whose messages to take.
+      void this.pullLog(peerId).then(() => this.sync.catchUpFromMember(peerId))
+    })
+  }
+
+  /** Fetch the membership records a member holds and we do not. */
+  private async pullLog (peer: string): Promise<void> {
+    if (!this.membership.managed) return
+    try {
+      const logHave = this.membership.recordIds().map((id) => wire(hexToBytes(id)))
+      for await (const frame of this.link.request(peer, { log: true, logHave })) {
+        for (const bytes of frame.log) this.takeControl(bytes)
+      }
+    } catch (err: any) {
+      log('membership log from %s: %s', peer, err.message)
+    }
+  }
+
+  /** Take in a membership record (verified here); emits what changed. */
+  private takeControl (bytes: Uint8Array): 'added' | 'duplicate' | 'refused' {
+    if (!this.membership.managed) return 'refused'
+    const before = this.membership.state
+    let result: 'added' | 'duplicate' | 'refused'
+    try {
+      result = this.membership.addBytes(bytes)
+    } catch (err: any) {
+      this.emit('warning', { roomId: this.roomId, message: `could not write the membership log: ${err.message}`, code: 'HistoryWriteError' })
+      return 'refused'
+    }
+    if (result === 'added') this.membershipChanged(before)
+    return result
+  }
+
+  private membershipChanged (before: MembershipState): void {
+    const events = membershipChanges(this.roomId, this.selfHex, before, this.membership.state)
+    if (events.length > 0) this.whenOpen(() => { for (const e of events) this.emit('membership', e) })
+  }
+
+  /**
+   * Sign a membership operation of ours, keep it in the log and send it to the room. With
+   * nobody reachable it still counts here, and reaches members through log sync.
+   */
+  async control (fields: OwnOp): Promise<void> {
+    const before = this.membership.state
+    const record = this.membership.sign(fields)
+    this.membershipChanged(before)
+    try {
+      await this.send('', MessageKind.CONTROL, record.bytes)
+    } catch (err: any) {
+      log('membership operation not published now (members get it by log sync): %s', err.message)
+    }
+  }
+
+  /** The room's members as its signed log lists them (for an unmanaged room: those present). */
+  roster (): RosterEntry[] {
+    const present = new Map(this.memberList.list().map((m) => [m.publicKey, m]))
+    if (!this.membership.managed) {
+      return [...present.values()].map((m) => ({ fingerprint: m.fingerprint, publicKey: m.publicKey, role: 'member', nick: m.nick, since: 0, online: true, self: m.self }))
+    }
+    return [...this.membership.state.members].map(([key, m]) => ({
+      fingerprint: fingerprint(hexToBytes(key)),
+      publicKey: key,
+      role: m.role,
+      nick: present.get(key)?.nick ?? (key === this.selfHex ? this.nick : ''),
+      ...(m.addedBy != null ? { addedBy: fingerprint(hexToBytes(m.addedBy)) } : {}),
+      since: m.since,
+      online: present.has(key),
+      self: key === this.selfHex
+    })).sort((a, b) => (a.role === b.role ? 0 : a.role === 'owner' ? -1 : 1) || a.since - b.since)
+  }
+
+  /** Invites the room's log knows of, with what became of them. */
+  invites (): InviteInfo[] {
+    const now = this.now()
+    return [...this.membership.state.invites].map(([id, inv]) => ({
+      inviteId: id,
+      issuer: inv.issuer === '' ? '' : fingerprint(hexToBytes(inv.issuer)),
+      expiresAt: inv.expiresAt,
+      maxUses: inv.maxUses,
+      uses: inv.uses,
+      status: inv.revoked ? 'revoked' : inv.expiresAt < now ? 'expired' : inv.maxUses > 0 && inv.uses >= inv.maxUses ? 'used up' : 'live'
+    }))
   }
 
   /** Fetch what a relay's blind store kept for us (a relay without one refuses). */
@@ -220,9 +348,18 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     return all.slice(Math.max(0, all.length - skip - limit), Math.max(0, all.length - skip)).map((e) => this.toEvent(e))
   }
 
-  /** Answer a member's verified sync request from our history. */
-  serveSync (request: SyncRequest): AsyncGenerator<SyncResponse> {
-    return this.sync.serve(request)
+  /** Answer a member's verified sync request from our history (or membership log). */
+  async * serveSync (request: SyncRequest): AsyncGenerator<SyncResponse> {
+    if (request.log) {
+      const records = this.membership.managed ? this.membership.recordsExcept(new Set(request.logHave.map((h) => bytesToHex(h)))) : []
+      // Records are at most MAX_PAYLOAD_BYTES each: LOG_RECORDS_PER_FRAME stay within a frame.
+      for (let i = 0; i < records.length; i += LOG_RECORDS_PER_FRAME) {
+        yield syncResponse({ log: records.slice(i, i + LOG_RECORDS_PER_FRAME).map(wire), done: i + LOG_RECORDS_PER_FRAME >= records.length })
+      }
+      if (records.length === 0) yield syncResponse({ done: true })
+      return
+    }
+    yield * this.sync.serve(request)
   }
 
   /** Publish what is still waiting in the outbox (a peer appeared). */
@@ -335,7 +472,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   async close (): Promise<void> {
     this.unsubscribe()
     await this.history.sync().catch(() => {})
+    await this.membership.sync().catch(() => {})
     this.history.close()
+    this.membership.close()
   }
 
   /** Refuse (with a reason) what no honest, live message can be: see DESIGN and README. */
@@ -366,6 +505,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (ts > now + MESSAGE_MAX_FUTURE_MS) return this.refuse('FutureMessageError', TopicValidatorResult.Ignore)
     if (ts < now - MESSAGE_MAX_AGE_MS || ts < this.room.joinedAt - JOIN_SKEW_MS) return this.refuse('StaleMessageError', TopicValidatorResult.Ignore)
     const sender = bytesToHex(msg.sender)
+    // The membership log decides whose messages count: someone removed (after its removal)
+    // or refused is dropped; someone the log does not list yet is shown flagged.
+    const st = this.membership.standing(sender, ts)
+    if (st === 'gone' || st === 'refused') return this.refuse('NotAMemberError', TopicValidatorResult.Ignore)
     // Already held (fetched by catch-up, or sent again by an outbox): drop, no penalty.
     if (HISTORY_KINDS.has(msg.kind) && this.history.holds(sender, Number(msg.index))) {
       // Same number, other content: the sender signed two different messages as one (a
@@ -381,6 +524,11 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (admission === 'replay') return this.refuse('ReplayError', TopicValidatorResult.Ignore)
     if (admission === 'full') return this.refuse('SenderLimitError', TopicValidatorResult.Ignore)
     this.scheduleReplayFlush()
+    if (msg.kind === MessageKind.CONTROL) {
+      const result = this.takeControl(msg.control)
+      if (result === 'refused') return this.refuse('ForgedControlError', TopicValidatorResult.Reject)
+      return TopicValidatorResult.Accept
+    }
     // History is written now (before the Accept is returned, so a crash cannot lose an
     // accepted message); it is shown after gossipsub has taken the Accept, so forwarding
     // is not delayed by the UI.
@@ -422,6 +570,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (ts > this.now() + MESSAGE_MAX_FUTURE_MS || ts < this.room.joinedAt - JOIN_SKEW_MS) return 'refused'
     const sender = bytesToHex(msg.sender)
     if (this.history.holds(sender, Number(msg.index))) return 'duplicate'
+    const st = this.membership.standing(sender, ts)
+    if (st === 'gone' || st === 'refused') return 'refused'
     // Mark it in the replay window too, so a live copy arriving later is refused there as well.
     this.state.replay.admit(sender, msg.seq, ts)
     this.scheduleReplayFlush()
@@ -578,7 +728,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
    * written to history first (`pending`), then published (`sent`) and later acknowledged
    * (`acked`): with no peer reachable it stays pending and goes out when one appears.
    */
-  async send (body: string, kind: MessageKind = MessageKind.TEXT): Promise<ChatMessageEvent> {
+  async send (body: string, kind: MessageKind = MessageKind.TEXT, control?: Uint8Array): Promise<ChatMessageEvent> {
     checkOutgoing(this.nick, body)
     const key = this.keys.get(this.epoch)
     if (key == null) throw new UnknownEpochError(this.epoch)
@@ -604,7 +754,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       key,
       senderSecretKey: this.identity.secretKey,
       senderPublicKey: this.identity.publicKey
-    }, { seq, timestamp: BigInt(ts), kind, nick: this.nick, body, index: BigInt(index), ...(ANNOUNCE_KINDS.has(kind) ? this.transport?.() ?? {} : {}) })
+    }, { seq, timestamp: BigInt(ts), kind, nick: this.nick, body, index: BigInt(index), ...(ANNOUNCE_KINDS.has(kind) ? this.transport?.() ?? {} : {}), ...(control != null ? { control } : {}) })
     if (isHistory) {
       const message = { sender: wire(this.identity.publicKey), seq, timestamp: BigInt(ts), kind, nick: this.nick, body, index: BigInt(index) }
       const entry: HistoryEntry = { ...historyEntry(message, bytes, this.epoch, ts, 'self'), status: 'pending' }

@@ -4,7 +4,7 @@ import {
   MAX_ROOM_NAME_BYTES, PROTOCOL_VERSION, ROOM_ID_BYTES, ROOM_SECRET_BYTES
 } from '../constants.js'
 import { bytesToHex, equalBytes, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, sign, verify } from '../crypto/index.js'
-import { InviteBody, SignedInvite, parseRelayAddress, utf8Length, wire } from '../protocol/index.js'
+import { InviteBody, SignedInvite, parseRelayAddress, signGrant, utf8Length, verifyGrant, wire, type InviteGrant } from '../protocol/index.js'
 import { InviteCorruptedError, InviteSignatureError, InviteVersionError, NotAnInviteError } from './errors.js'
 
 const INVITE_DOMAIN = `cryptochat/${PROTOCOL_VERSION}/invite`
@@ -23,6 +23,13 @@ export interface Invite {
   issuedAt: number
   expiresAt: number
   inviteId: string
+  /** 0: unlimited within its expiry. */
+  maxUses: number
+  /** The room's creator (its first owner) and when it made the room; absent in invites to rooms made before owners existed. */
+  creator?: Uint8Array
+  createdAt?: number
+  /** What the invite lets in, as its issuer signed it: the joiner hands both to the room. Absent in old invites. */
+  grant?: { grant: InviteGrant, signature: Uint8Array }
 }
 
 /** The fields an inviter fills in. */
@@ -35,10 +42,29 @@ export interface InviteFields {
   issuedAt: number
   expiresAt: number
   inviteId: Uint8Array
+  /** 0 (default): unlimited within its expiry. */
+  maxUses?: number
+  creator?: Uint8Array
+  createdAt?: number
+}
+
+/** The grant an invite's fields make (what the issuer signs for members to check). */
+function grantOf (fields: { roomId: Uint8Array, inviteId: Uint8Array, inviter: Uint8Array, issuedAt: bigint, expiresAt: bigint, maxUses: number, epoch: number }): InviteGrant {
+  return {
+    roomId: wire(fields.roomId),
+    inviteId: wire(fields.inviteId),
+    issuer: wire(fields.inviter),
+    issuedAt: fields.issuedAt,
+    expiresAt: fields.expiresAt,
+    maxUses: fields.maxUses,
+    epoch: fields.epoch
+  }
 }
 
 /** Sign and encode an invite as text: `cc1` followed by base58btc of the signed record. */
 export function encodeInvite (fields: InviteFields, inviterSecretKey: Uint8Array, inviterPublicKey: Uint8Array): string {
+  const maxUses = fields.maxUses ?? 0
+  const grant = grantOf({ roomId: fields.roomIdBytes, inviteId: fields.inviteId, inviter: inviterPublicKey, issuedAt: BigInt(fields.issuedAt), expiresAt: BigInt(fields.expiresAt), maxUses, epoch: fields.epoch })
   const body = InviteBody.encode({
     version: PROTOCOL_VERSION,
     roomId: wire(fields.roomIdBytes),
@@ -49,7 +75,11 @@ export function encodeInvite (fields: InviteFields, inviterSecretKey: Uint8Array
     inviter: wire(inviterPublicKey),
     issuedAt: BigInt(fields.issuedAt),
     expiresAt: BigInt(fields.expiresAt),
-    inviteId: wire(fields.inviteId)
+    inviteId: wire(fields.inviteId),
+    maxUses,
+    creator: wire(fields.creator ?? new Uint8Array(0)),
+    createdAt: BigInt(fields.createdAt ?? 0),
+    grantSignature: wire(signGrant(inviterSecretKey, grant))
   })
   const signature = sign(inviterSecretKey, INVITE_DOMAIN, body)
   const signed = SignedInvite.encode({ version: PROTOCOL_VERSION, body, signature: wire(signature) })
@@ -112,9 +142,9 @@ export function decodeInvite (code: string): Invite {
   }
   if (body.version !== signed.version) throw corrupted('its inner and outer versions disagree')
   if (body.roomId.length !== ROOM_ID_BYTES) throw corrupted('its room id is malformed')
-  // The invite carries the room secret, from which only epoch 0's key derives. Later
-  // epochs (after a member is removed) are delivered to members, never in invites.
-  if (body.epoch !== 0) throw corrupted('it names a key epoch this version cannot use')
+  // The secret of the epoch named (epoch 0's is the room secret; later ones come with
+  // removals): the newcomer reads from that epoch on.
+  if (body.epoch > 0x7fffffff) throw corrupted('it names a key epoch out of range')
   if (body.roomSecret.length !== ROOM_SECRET_BYTES) throw corrupted('its room key is malformed')
   if (body.inviteId.length !== INVITE_ID_BYTES) throw corrupted('its invite id is malformed')
   if (utf8Length(body.roomName) > MAX_ROOM_NAME_BYTES) throw corrupted('its room name is too long')
@@ -130,6 +160,14 @@ export function decodeInvite (code: string): Invite {
   const issuedAt = Number(body.issuedAt)
   const expiresAt = Number(body.expiresAt)
   if (!Number.isSafeInteger(issuedAt) || !Number.isSafeInteger(expiresAt) || expiresAt <= issuedAt) throw corrupted('its validity period is malformed')
+  if (body.creator.length !== 0 && body.creator.length !== PUBLIC_KEY_BYTES) throw corrupted('its room creator key is malformed')
+  if (body.createdAt > BigInt(Number.MAX_SAFE_INTEGER)) throw corrupted('its room creation date is malformed')
+  let grant: Invite['grant']
+  if (body.grantSignature.length !== 0) {
+    const g = grantOf({ roomId: body.roomId, inviteId: body.inviteId, inviter: body.inviter, issuedAt: body.issuedAt, expiresAt: body.expiresAt, maxUses: body.maxUses, epoch: body.epoch })
+    if (!verifyGrant(g, body.grantSignature)) throw corrupted('its grant signature does not verify')
+    grant = { grant: g, signature: body.grantSignature }
+  }
 
   return {
     version: body.version,
@@ -142,6 +180,9 @@ export function decodeInvite (code: string): Invite {
     inviter: body.inviter,
     issuedAt,
     expiresAt,
-    inviteId: bytesToHex(body.inviteId)
+    inviteId: bytesToHex(body.inviteId),
+    maxUses: body.maxUses,
+    ...(body.creator.length !== 0 ? { creator: body.creator, createdAt: Number(body.createdAt) } : {}),
+    ...(grant != null ? { grant } : {})
   }
 }

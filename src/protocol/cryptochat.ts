@@ -279,7 +279,8 @@ export enum MessageKind {
   JOIN = 'JOIN',
   LEAVE = 'LEAVE',
   PRESENCE = 'PRESENCE',
-  NICK = 'NICK'
+  NICK = 'NICK',
+  CONTROL = 'CONTROL'
 }
 
 enum __MessageKindValues {
@@ -288,7 +289,8 @@ enum __MessageKindValues {
   JOIN = 2,
   LEAVE = 3,
   PRESENCE = 4,
-  NICK = 5
+  NICK = 5,
+  CONTROL = 6
 }
 
 export namespace MessageKind {
@@ -307,6 +309,7 @@ export interface ChatMessage {
   peerId: string
   addrs: string[]
   index: bigint
+  control: Uint8Array<ArrayBuffer>
 }
 
 export namespace ChatMessage {
@@ -366,6 +369,11 @@ export namespace ChatMessage {
           w.uint64(obj.index)
         }
 
+        if ((obj.control != null && obj.control.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.control)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -379,7 +387,8 @@ export namespace ChatMessage {
           body: '',
           peerId: '',
           addrs: [],
-          index: 0n
+          index: 0n,
+          control: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -426,6 +435,10 @@ export namespace ChatMessage {
             }
             case 9: {
               obj.index = reader.uint64()
+              break
+            }
+            case 10: {
+              obj.control = reader.bytes()
               break
             }
             default: {
@@ -518,6 +531,13 @@ export namespace ChatMessage {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.control`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -576,6 +596,11 @@ export namespace ChatMessage {
     value: bigint
   }
 
+  export interface ChatMessageControlFieldEvent {
+    field: '$.control'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ChatMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ChatMessage.codec())
   }
@@ -584,8 +609,1025 @@ export namespace ChatMessage {
     return decodeMessage(buf, ChatMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChatMessage>): Generator<ChatMessageSenderFieldEvent | ChatMessageSeqFieldEvent | ChatMessageTimestampFieldEvent | ChatMessageKindFieldEvent | ChatMessageNickFieldEvent | ChatMessageBodyFieldEvent | ChatMessagePeerIdFieldEvent | ChatMessageAddrsFieldEvent | ChatMessageIndexFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChatMessage>): Generator<ChatMessageSenderFieldEvent | ChatMessageSeqFieldEvent | ChatMessageTimestampFieldEvent | ChatMessageKindFieldEvent | ChatMessageNickFieldEvent | ChatMessageBodyFieldEvent | ChatMessagePeerIdFieldEvent | ChatMessageAddrsFieldEvent | ChatMessageIndexFieldEvent | ChatMessageControlFieldEvent> {
     return streamMessage(buf, ChatMessage.codec(), opts)
+  }
+}
+
+export interface SignedControl {
+  op: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedControl {
+  let _codec: Codec<SignedControl>
+
+  export const codec = (): Codec<SignedControl> => {
+    if (_codec == null) {
+      _codec = message<SignedControl>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.op != null && obj.op.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.op)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          op: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.op = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.op`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedControlOpFieldEvent {
+    field: '$.op'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedControlSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedControl>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedControl.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedControl>): SignedControl {
+    return decodeMessage(buf, SignedControl.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedControl>): Generator<SignedControlOpFieldEvent | SignedControlSignatureFieldEvent> {
+    return streamMessage(buf, SignedControl.codec(), opts)
+  }
+}
+
+export enum ControlType {
+  JOIN = 'JOIN',
+  LEAVE = 'LEAVE',
+  REMOVE = 'REMOVE',
+  PROMOTE = 'PROMOTE',
+  RENAME = 'RENAME',
+  INVITE = 'INVITE',
+  REVOKE = 'REVOKE',
+  POLICY = 'POLICY',
+  EPOCH = 'EPOCH',
+  KEYS = 'KEYS'
+}
+
+enum __ControlTypeValues {
+  JOIN = 0,
+  LEAVE = 1,
+  REMOVE = 2,
+  PROMOTE = 3,
+  RENAME = 4,
+  INVITE = 5,
+  REVOKE = 6,
+  POLICY = 7,
+  EPOCH = 8,
+  KEYS = 9
+}
+
+export namespace ControlType {
+  export const codec = (): Codec<ControlType> => {
+    return enumeration<ControlType>(__ControlTypeValues)
+  }
+}
+
+export interface ControlOp {
+  roomId: Uint8Array<ArrayBuffer>
+  author: Uint8Array<ArrayBuffer>
+  index: bigint
+  timestamp: bigint
+  type: ControlType
+  member: Uint8Array<ArrayBuffer>
+  inviteId: Uint8Array<ArrayBuffer>
+  grant?: InviteGrant
+  grantSignature: Uint8Array<ArrayBuffer>
+  name: string
+  ownersInvite: boolean
+  expiresAt: bigint
+  maxUses: number
+  honored: Uint8Array<ArrayBuffer>[]
+  epoch: number
+  ephemeral: Uint8Array<ArrayBuffer>
+  keys: WrappedKey[]
+}
+
+export namespace ControlOp {
+  let _codec: Codec<ControlOp>
+
+  export const codec = (): Codec<ControlOp> => {
+    if (_codec == null) {
+      _codec = message<ControlOp>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.roomId != null && obj.roomId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.roomId)
+        }
+
+        if ((obj.author != null && obj.author.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.author)
+        }
+
+        if ((obj.index != null && obj.index !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.index)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.timestamp)
+        }
+
+        if (obj.type != null && __ControlTypeValues[obj.type] !== 0) {
+          w.uint32(40)
+          ControlType.codec().encode(obj.type, w)
+        }
+
+        if ((obj.member != null && obj.member.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.member)
+        }
+
+        if ((obj.inviteId != null && obj.inviteId.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.inviteId)
+        }
+
+        if (obj.grant != null) {
+          w.uint32(66)
+          InviteGrant.codec().encode(obj.grant, w)
+        }
+
+        if ((obj.grantSignature != null && obj.grantSignature.byteLength > 0)) {
+          w.uint32(74)
+          w.bytes(obj.grantSignature)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(82)
+          w.string(obj.name)
+        }
+
+        if ((obj.ownersInvite != null && obj.ownersInvite !== false)) {
+          w.uint32(88)
+          w.bool(obj.ownersInvite)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
+          w.uint32(96)
+          w.uint64(obj.expiresAt)
+        }
+
+        if ((obj.maxUses != null && obj.maxUses !== 0)) {
+          w.uint32(104)
+          w.uint32(obj.maxUses)
+        }
+
+        if (obj.honored != null && obj.honored.length > 0) {
+          for (const value of obj.honored) {
+            w.uint32(114)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(120)
+          w.uint32(obj.epoch)
+        }
+
+        if ((obj.ephemeral != null && obj.ephemeral.byteLength > 0)) {
+          w.uint32(130)
+          w.bytes(obj.ephemeral)
+        }
+
+        if (obj.keys != null && obj.keys.length > 0) {
+          for (const value of obj.keys) {
+            w.uint32(138)
+            WrappedKey.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          roomId: uint8ArrayAlloc(0),
+          author: uint8ArrayAlloc(0),
+          index: 0n,
+          timestamp: 0n,
+          type: ControlType.JOIN,
+          member: uint8ArrayAlloc(0),
+          inviteId: uint8ArrayAlloc(0),
+          grantSignature: uint8ArrayAlloc(0),
+          name: '',
+          ownersInvite: false,
+          expiresAt: 0n,
+          maxUses: 0,
+          honored: [],
+          epoch: 0,
+          ephemeral: uint8ArrayAlloc(0),
+          keys: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.roomId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.author = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.index = reader.uint64()
+              break
+            }
+            case 4: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.type = ControlType.codec().decode(reader)
+              break
+            }
+            case 6: {
+              obj.member = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.inviteId = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.grant = InviteGrant.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.grant
+              })
+              break
+            }
+            case 9: {
+              obj.grantSignature = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.name = reader.string()
+              break
+            }
+            case 11: {
+              obj.ownersInvite = reader.bool()
+              break
+            }
+            case 12: {
+              obj.expiresAt = reader.uint64()
+              break
+            }
+            case 13: {
+              obj.maxUses = reader.uint32()
+              break
+            }
+            case 14: {
+              if (opts.limits?.honored != null && obj.honored.length === opts.limits.honored) {
+                throw new MaxLengthError('Decode error - repeated field "honored" had too many elements')
+              }
+
+              obj.honored.push(reader.bytes())
+              break
+            }
+            case 15: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            case 16: {
+              obj.ephemeral = reader.bytes()
+              break
+            }
+            case 17: {
+              if (opts.limits?.keys != null && obj.keys.length === opts.limits.keys) {
+                throw new MaxLengthError('Decode error - repeated field "keys" had too many elements')
+              }
+
+              obj.keys.push(WrappedKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.keys$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          honored: 0,
+          keys: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.roomId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.author`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.index`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.type`,
+                value: ControlType.codec().decode(reader)
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.inviteId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield * InviteGrant.codec().stream(reader, reader.uint32(), `${prefix}.grant`, {
+                limits: opts.limits?.grant
+              })
+
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.grantSignature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.ownersInvite`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.maxUses`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 14: {
+              if (opts.limits?.honored != null && obj.honored === opts.limits.honored) {
+                throw new MaxLengthError('Streaming decode error - repeated field "honored" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.honored[]`,
+                index: obj.honored,
+                value: reader.bytes()
+              }
+
+              obj.honored++
+
+              break
+            }
+            case 15: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 16: {
+              yield {
+                field: `${prefix}.ephemeral`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 17: {
+              if (opts.limits?.keys != null && obj.keys === opts.limits.keys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "keys" had too many elements')
+              }
+
+              for (const evt of WrappedKey.codec().stream(reader, reader.uint32(), `${prefix}.keys[]`, {
+                limits: opts.limits?.keys$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.keys
+                }
+              }
+
+              obj.keys++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ControlOpRoomIdFieldEvent {
+    field: '$.roomId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpAuthorFieldEvent {
+    field: '$.author'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpIndexFieldEvent {
+    field: '$.index'
+    value: bigint
+  }
+
+  export interface ControlOpTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface ControlOpTypeFieldEvent {
+    field: '$.type'
+    value: ControlType
+  }
+
+  export interface ControlOpMemberFieldEvent {
+    field: '$.member'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpInviteIdFieldEvent {
+    field: '$.inviteId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpGrantRoomIdFieldEvent {
+    field: '$.grant.roomId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpGrantInviteIdFieldEvent {
+    field: '$.grant.inviteId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpGrantIssuerFieldEvent {
+    field: '$.grant.issuer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpGrantIssuedAtFieldEvent {
+    field: '$.grant.issuedAt'
+    value: bigint
+  }
+
+  export interface ControlOpGrantExpiresAtFieldEvent {
+    field: '$.grant.expiresAt'
+    value: bigint
+  }
+
+  export interface ControlOpGrantMaxUsesFieldEvent {
+    field: '$.grant.maxUses'
+    value: number
+  }
+
+  export interface ControlOpGrantEpochFieldEvent {
+    field: '$.grant.epoch'
+    value: number
+  }
+
+  export interface ControlOpGrantSignatureFieldEvent {
+    field: '$.grantSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface ControlOpOwnersInviteFieldEvent {
+    field: '$.ownersInvite'
+    value: boolean
+  }
+
+  export interface ControlOpExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: bigint
+  }
+
+  export interface ControlOpMaxUsesFieldEvent {
+    field: '$.maxUses'
+    value: number
+  }
+
+  export interface ControlOpHonoredFieldEvent {
+    field: '$.honored[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface ControlOpEphemeralFieldEvent {
+    field: '$.ephemeral'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpKeysRecipientFieldEvent {
+    field: '$.keys[].recipient'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ControlOpKeysWrappedFieldEvent {
+    field: '$.keys[].wrapped'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<ControlOp>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ControlOp.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOp>): ControlOp {
+    return decodeMessage(buf, ControlOp.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOp>): Generator<ControlOpRoomIdFieldEvent | ControlOpAuthorFieldEvent | ControlOpIndexFieldEvent | ControlOpTimestampFieldEvent | ControlOpTypeFieldEvent | ControlOpMemberFieldEvent | ControlOpInviteIdFieldEvent | ControlOpGrantRoomIdFieldEvent | ControlOpGrantInviteIdFieldEvent | ControlOpGrantIssuerFieldEvent | ControlOpGrantIssuedAtFieldEvent | ControlOpGrantExpiresAtFieldEvent | ControlOpGrantMaxUsesFieldEvent | ControlOpGrantEpochFieldEvent | ControlOpGrantSignatureFieldEvent | ControlOpNameFieldEvent | ControlOpOwnersInviteFieldEvent | ControlOpExpiresAtFieldEvent | ControlOpMaxUsesFieldEvent | ControlOpHonoredFieldEvent | ControlOpEpochFieldEvent | ControlOpEphemeralFieldEvent | ControlOpKeysRecipientFieldEvent | ControlOpKeysWrappedFieldEvent> {
+    return streamMessage(buf, ControlOp.codec(), opts)
+  }
+}
+
+export interface WrappedKey {
+  recipient: Uint8Array<ArrayBuffer>
+  wrapped: Uint8Array<ArrayBuffer>
+}
+
+export namespace WrappedKey {
+  let _codec: Codec<WrappedKey>
+
+  export const codec = (): Codec<WrappedKey> => {
+    if (_codec == null) {
+      _codec = message<WrappedKey>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.recipient != null && obj.recipient.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.recipient)
+        }
+
+        if ((obj.wrapped != null && obj.wrapped.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.wrapped)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          recipient: uint8ArrayAlloc(0),
+          wrapped: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.recipient = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.wrapped = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.recipient`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.wrapped`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface WrappedKeyRecipientFieldEvent {
+    field: '$.recipient'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface WrappedKeyWrappedFieldEvent {
+    field: '$.wrapped'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<WrappedKey>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, WrappedKey.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WrappedKey>): WrappedKey {
+    return decodeMessage(buf, WrappedKey.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WrappedKey>): Generator<WrappedKeyRecipientFieldEvent | WrappedKeyWrappedFieldEvent> {
+    return streamMessage(buf, WrappedKey.codec(), opts)
+  }
+}
+
+export interface InviteGrant {
+  roomId: Uint8Array<ArrayBuffer>
+  inviteId: Uint8Array<ArrayBuffer>
+  issuer: Uint8Array<ArrayBuffer>
+  issuedAt: bigint
+  expiresAt: bigint
+  maxUses: number
+  epoch: number
+}
+
+export namespace InviteGrant {
+  let _codec: Codec<InviteGrant>
+
+  export const codec = (): Codec<InviteGrant> => {
+    if (_codec == null) {
+      _codec = message<InviteGrant>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.roomId != null && obj.roomId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.roomId)
+        }
+
+        if ((obj.inviteId != null && obj.inviteId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.inviteId)
+        }
+
+        if ((obj.issuer != null && obj.issuer.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.issuer)
+        }
+
+        if ((obj.issuedAt != null && obj.issuedAt !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.issuedAt)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
+          w.uint32(40)
+          w.uint64(obj.expiresAt)
+        }
+
+        if ((obj.maxUses != null && obj.maxUses !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.maxUses)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(56)
+          w.uint32(obj.epoch)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          roomId: uint8ArrayAlloc(0),
+          inviteId: uint8ArrayAlloc(0),
+          issuer: uint8ArrayAlloc(0),
+          issuedAt: 0n,
+          expiresAt: 0n,
+          maxUses: 0,
+          epoch: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.roomId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.inviteId = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.issuer = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.issuedAt = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.expiresAt = reader.uint64()
+              break
+            }
+            case 6: {
+              obj.maxUses = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.roomId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.inviteId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.issuer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.issuedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.maxUses`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InviteGrantRoomIdFieldEvent {
+    field: '$.roomId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteGrantInviteIdFieldEvent {
+    field: '$.inviteId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteGrantIssuerFieldEvent {
+    field: '$.issuer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteGrantIssuedAtFieldEvent {
+    field: '$.issuedAt'
+    value: bigint
+  }
+
+  export interface InviteGrantExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: bigint
+  }
+
+  export interface InviteGrantMaxUsesFieldEvent {
+    field: '$.maxUses'
+    value: number
+  }
+
+  export interface InviteGrantEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export function encode (obj: Partial<InviteGrant>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, InviteGrant.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteGrant>): InviteGrant {
+    return decodeMessage(buf, InviteGrant.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteGrant>): Generator<InviteGrantRoomIdFieldEvent | InviteGrantInviteIdFieldEvent | InviteGrantIssuerFieldEvent | InviteGrantIssuedAtFieldEvent | InviteGrantExpiresAtFieldEvent | InviteGrantMaxUsesFieldEvent | InviteGrantEpochFieldEvent> {
+    return streamMessage(buf, InviteGrant.codec(), opts)
   }
 }
 
@@ -600,6 +1642,10 @@ export interface InviteBody {
   issuedAt: bigint
   expiresAt: bigint
   inviteId: Uint8Array<ArrayBuffer>
+  maxUses: number
+  creator: Uint8Array<ArrayBuffer>
+  createdAt: bigint
+  grantSignature: Uint8Array<ArrayBuffer>
 }
 
 export namespace InviteBody {
@@ -664,6 +1710,26 @@ export namespace InviteBody {
           w.bytes(obj.inviteId)
         }
 
+        if ((obj.maxUses != null && obj.maxUses !== 0)) {
+          w.uint32(88)
+          w.uint32(obj.maxUses)
+        }
+
+        if ((obj.creator != null && obj.creator.byteLength > 0)) {
+          w.uint32(98)
+          w.bytes(obj.creator)
+        }
+
+        if ((obj.createdAt != null && obj.createdAt !== 0n)) {
+          w.uint32(104)
+          w.uint64(obj.createdAt)
+        }
+
+        if ((obj.grantSignature != null && obj.grantSignature.byteLength > 0)) {
+          w.uint32(114)
+          w.bytes(obj.grantSignature)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -678,7 +1744,11 @@ export namespace InviteBody {
           inviter: uint8ArrayAlloc(0),
           issuedAt: 0n,
           expiresAt: 0n,
-          inviteId: uint8ArrayAlloc(0)
+          inviteId: uint8ArrayAlloc(0),
+          maxUses: 0,
+          creator: uint8ArrayAlloc(0),
+          createdAt: 0n,
+          grantSignature: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -729,6 +1799,22 @@ export namespace InviteBody {
             }
             case 10: {
               obj.inviteId = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.maxUses = reader.uint32()
+              break
+            }
+            case 12: {
+              obj.creator = reader.bytes()
+              break
+            }
+            case 13: {
+              obj.createdAt = reader.uint64()
+              break
+            }
+            case 14: {
+              obj.grantSignature = reader.bytes()
               break
             }
             default: {
@@ -828,6 +1914,34 @@ export namespace InviteBody {
               }
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.maxUses`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.creator`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.createdAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 14: {
+              yield {
+                field: `${prefix}.grantSignature`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -891,6 +2005,26 @@ export namespace InviteBody {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface InviteBodyMaxUsesFieldEvent {
+    field: '$.maxUses'
+    value: number
+  }
+
+  export interface InviteBodyCreatorFieldEvent {
+    field: '$.creator'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteBodyCreatedAtFieldEvent {
+    field: '$.createdAt'
+    value: bigint
+  }
+
+  export interface InviteBodyGrantSignatureFieldEvent {
+    field: '$.grantSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<InviteBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, InviteBody.codec())
   }
@@ -899,7 +2033,7 @@ export namespace InviteBody {
     return decodeMessage(buf, InviteBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteBody>): Generator<InviteBodyVersionFieldEvent | InviteBodyRoomIdFieldEvent | InviteBodyRoomNameFieldEvent | InviteBodyEpochFieldEvent | InviteBodyRoomSecretFieldEvent | InviteBodyRelaysFieldEvent | InviteBodyInviterFieldEvent | InviteBodyIssuedAtFieldEvent | InviteBodyExpiresAtFieldEvent | InviteBodyInviteIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteBody>): Generator<InviteBodyVersionFieldEvent | InviteBodyRoomIdFieldEvent | InviteBodyRoomNameFieldEvent | InviteBodyEpochFieldEvent | InviteBodyRoomSecretFieldEvent | InviteBodyRelaysFieldEvent | InviteBodyInviterFieldEvent | InviteBodyIssuedAtFieldEvent | InviteBodyExpiresAtFieldEvent | InviteBodyInviteIdFieldEvent | InviteBodyMaxUsesFieldEvent | InviteBodyCreatorFieldEvent | InviteBodyCreatedAtFieldEvent | InviteBodyGrantSignatureFieldEvent> {
     return streamMessage(buf, InviteBody.codec(), opts)
   }
 }
@@ -1051,6 +2185,8 @@ export interface SyncRequest {
   limit: number
   fetch: boolean
   put: Uint8Array<ArrayBuffer>[]
+  log: boolean
+  logHave: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace SyncRequest {
@@ -1126,6 +2262,18 @@ export namespace SyncRequest {
           }
         }
 
+        if ((obj.log != null && obj.log !== false)) {
+          w.uint32(96)
+          w.bool(obj.log)
+        }
+
+        if (obj.logHave != null && obj.logHave.length > 0) {
+          for (const value of obj.logHave) {
+            w.uint32(106)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1141,7 +2289,9 @@ export namespace SyncRequest {
           want: [],
           limit: 0,
           fetch: false,
-          put: []
+          put: [],
+          log: false,
+          logHave: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1214,6 +2364,18 @@ export namespace SyncRequest {
               obj.put.push(reader.bytes())
               break
             }
+            case 12: {
+              obj.log = reader.bool()
+              break
+            }
+            case 13: {
+              if (opts.limits?.logHave != null && obj.logHave.length === opts.limits.logHave) {
+                throw new MaxLengthError('Decode error - repeated field "logHave" had too many elements')
+              }
+
+              obj.logHave.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1227,7 +2389,8 @@ export namespace SyncRequest {
           have: 0,
           known: 0,
           want: 0,
-          put: 0
+          put: 0,
+          logHave: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1351,6 +2514,28 @@ export namespace SyncRequest {
 
               break
             }
+            case 12: {
+              yield {
+                field: `${prefix}.log`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 13: {
+              if (opts.limits?.logHave != null && obj.logHave === opts.limits.logHave) {
+                throw new MaxLengthError('Streaming decode error - repeated field "logHave" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.logHave[]`,
+                index: obj.logHave,
+                value: reader.bytes()
+              }
+
+              obj.logHave++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1440,6 +2625,17 @@ export namespace SyncRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SyncRequestLogFieldEvent {
+    field: '$.log'
+    value: boolean
+  }
+
+  export interface SyncRequestLogHaveFieldEvent {
+    field: '$.logHave[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncRequest.codec())
   }
@@ -1448,7 +2644,7 @@ export namespace SyncRequest {
     return decodeMessage(buf, SyncRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestTopicKeyFieldEvent | SyncRequestTimestampFieldEvent | SyncRequestProofFieldEvent | SyncRequestHaveFieldEvent | SyncRequestAfterFieldEvent | SyncRequestSinceFieldEvent | SyncRequestKnownSenderFieldEvent | SyncRequestKnownUptoFieldEvent | SyncRequestWantSenderFieldEvent | SyncRequestWantFirstFieldEvent | SyncRequestWantLastFieldEvent | SyncRequestLimitFieldEvent | SyncRequestFetchFieldEvent | SyncRequestPutFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestTopicKeyFieldEvent | SyncRequestTimestampFieldEvent | SyncRequestProofFieldEvent | SyncRequestHaveFieldEvent | SyncRequestAfterFieldEvent | SyncRequestSinceFieldEvent | SyncRequestKnownSenderFieldEvent | SyncRequestKnownUptoFieldEvent | SyncRequestWantSenderFieldEvent | SyncRequestWantFirstFieldEvent | SyncRequestWantLastFieldEvent | SyncRequestLimitFieldEvent | SyncRequestFetchFieldEvent | SyncRequestPutFieldEvent | SyncRequestLogFieldEvent | SyncRequestLogHaveFieldEvent> {
     return streamMessage(buf, SyncRequest.codec(), opts)
   }
 }
@@ -1706,6 +2902,7 @@ export interface SyncResponse {
   have: Uint8Array<ArrayBuffer>
   cursor: bigint
   done: boolean
+  log: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace SyncResponse {
@@ -1765,6 +2962,13 @@ export namespace SyncResponse {
           w.bool(obj.done)
         }
 
+        if (obj.log != null && obj.log.length > 0) {
+          for (const value of obj.log) {
+            w.uint32(50)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1774,7 +2978,8 @@ export namespace SyncResponse {
           envelopes: [],
           have: uint8ArrayAlloc(0),
           cursor: 0n,
-          done: false
+          done: false,
+          log: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1807,6 +3012,14 @@ export namespace SyncResponse {
               obj.done = reader.bool()
               break
             }
+            case 6: {
+              if (opts.limits?.log != null && obj.log.length === opts.limits.log) {
+                throw new MaxLengthError('Decode error - repeated field "log" had too many elements')
+              }
+
+              obj.log.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1817,7 +3030,8 @@ export namespace SyncResponse {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          envelopes: 0
+          envelopes: 0,
+          log: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1869,6 +3083,21 @@ export namespace SyncResponse {
               }
               break
             }
+            case 6: {
+              if (opts.limits?.log != null && obj.log === opts.limits.log) {
+                throw new MaxLengthError('Streaming decode error - repeated field "log" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.log[]`,
+                index: obj.log,
+                value: reader.bytes()
+              }
+
+              obj.log++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1907,6 +3136,12 @@ export namespace SyncResponse {
     value: boolean
   }
 
+  export interface SyncResponseLogFieldEvent {
+    field: '$.log[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SyncResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncResponse.codec())
   }
@@ -1915,7 +3150,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusFieldEvent | SyncResponseEnvelopesFieldEvent | SyncResponseHaveFieldEvent | SyncResponseCursorFieldEvent | SyncResponseDoneFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusFieldEvent | SyncResponseEnvelopesFieldEvent | SyncResponseHaveFieldEvent | SyncResponseCursorFieldEvent | SyncResponseDoneFieldEvent | SyncResponseLogFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

@@ -30,3 +30,7 @@ export {
   SyncKnown, SyncRange, SyncRequest, SyncResponse, envelopeHash, signSyncRequest, verifySyncRequest,
   decodeSyncRequest, decodeSyncResponse, syncResponse, packBits, unpackBits, SyncProofError, type SyncQuery
 } from './sync.js'
+export {
+  ControlOp, ControlType, InviteGrant, SignedControl, signControl, openControl, controlOp, signGrant, verifyGrant,
+  type ControlRecord
+} from './control.js'

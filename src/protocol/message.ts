@@ -47,6 +47,7 @@ export function decodeChatMessage (bytes: Uint8Array): ChatMessage {
   if (!KINDS.has(message.kind as string)) throw new MalformedMessageError('unknown message kind')
   // History messages are numbered (gap detection): an unnumbered one could never be repaired or acknowledged.
   if ((message.kind === MessageKind.TEXT || message.kind === MessageKind.ACTION) && message.index < 1n) throw new MalformedMessageError('message has no history index')
+  if ((message.kind === MessageKind.CONTROL) !== (message.control.length > 0)) throw new MalformedMessageError('a membership operation belongs only in a CONTROL message')
   if (message.index > BigInt(Number.MAX_SAFE_INTEGER)) throw new MalformedMessageError('history index out of range')
   if (utf8Length(message.body) > MAX_BODY_BYTES) throw new MalformedMessageError('message body too long')
   if (utf8Length(message.nick) > MAX_NICK_BYTES) throw new MalformedMessageError('nick too long')

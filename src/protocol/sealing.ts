@@ -36,6 +36,8 @@ export interface OutgoingMessage {
   addrs?: string[]
   /** History index (TEXT, ACTION), or latest index so far (JOIN, PRESENCE). */
   index?: bigint
+  /** CONTROL: a SignedControl record. */
+  control?: Uint8Array
 }
 
 /** The keys and identity a sender seals with. */
@@ -49,7 +51,8 @@ export interface SealContext {
 
 /** Sign `message` with the sender's identity and seal it into envelope bytes for the topic. */
 export function sealMessage (ctx: SealContext, message: OutgoingMessage): Uint8Array {
-  const inner = ChatMessage.encode({ ...message, sender: wire(ctx.senderPublicKey) })
+  const { control, ...fields } = message
+  const inner = ChatMessage.encode({ ...fields, sender: wire(ctx.senderPublicKey), ...(control != null ? { control: wire(control) } : {}) })
   const signature = sign(ctx.senderSecretKey, MESSAGE_DOMAIN, signatureContext(ctx.roomId, ctx.epoch, inner))
   const plaintext = SignedMessage.encode({ message: inner, signature: wire(signature) })
   const { nonce, ciphertext } = seal(ctx.key, envelopeAad(ctx.roomId, ctx.epoch), plaintext)

@@ -1,4 +1,5 @@
 import {
+  MAX_CONTROL_OPS,
   GAP_MAX_SPAN, MAX_ENVELOPE_BYTES, PROTOCOL_VERSION, SYNC_MAX_PUT, SYNC_MAX_FRAME_BYTES, SYNC_MAX_HAVE, SYNC_MAX_KNOWN,
   SYNC_MAX_RANGES, SYNC_PROOF_SKEW_MS
 } from '../constants.js'
@@ -49,6 +50,8 @@ export function signSyncRequest (
     limit: 0,
     fetch: false,
     put: [],
+    log: false,
+    logHave: [],
     ...query,
     topicKey: wire(topicKey.publicKey),
     timestamp,
@@ -80,7 +83,7 @@ export function decodeSyncRequest (bytes: Uint8Array): SyncRequest {
   if (bytes.length > SYNC_MAX_FRAME_BYTES) throw new MalformedMessageError('sync request too large')
   let request: SyncRequest
   try {
-    request = SyncRequest.decode(bytes, { limits: { have: SYNC_MAX_HAVE, known: SYNC_MAX_KNOWN, want: SYNC_MAX_RANGES, put: SYNC_MAX_PUT } })
+    request = SyncRequest.decode(bytes, { limits: { have: SYNC_MAX_HAVE, known: SYNC_MAX_KNOWN, want: SYNC_MAX_RANGES, put: SYNC_MAX_PUT, logHave: MAX_CONTROL_OPS } })
   } catch {
     throw new MalformedMessageError('sync request is not valid protobuf')
   }
@@ -101,7 +104,7 @@ export function decodeSyncRequest (bytes: Uint8Array): SyncRequest {
 export function decodeSyncResponse (bytes: Uint8Array): SyncResponse {
   if (bytes.length > SYNC_MAX_FRAME_BYTES) throw new MalformedMessageError('sync response too large')
   try {
-    return SyncResponse.decode(bytes, { limits: { envelopes: SYNC_MAX_FRAME_BYTES / 64 } })
+    return SyncResponse.decode(bytes, { limits: { envelopes: SYNC_MAX_FRAME_BYTES / 64, log: SYNC_MAX_FRAME_BYTES / 64 } })
   } catch {
     throw new MalformedMessageError('sync response is not valid protobuf')
   }
@@ -109,7 +112,7 @@ export function decodeSyncResponse (bytes: Uint8Array): SyncResponse {
 
 /** A response frame: OK, nothing in it, not the last, except for what `fields` sets. */
 export function syncResponse (fields: Partial<SyncResponse> = {}): SyncResponse {
-  return { status: SyncResponse.Status.OK, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: false, ...fields }
+  return { status: SyncResponse.Status.OK, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: false, log: [], ...fields }
 }
 
 /** A bitmap of `bits` (bit i in byte i/8, mask 1 << i%8). */

@@ -43,6 +43,15 @@ export interface RoomRecord {
   invitedBy: string
   /** Nick last used in this room. */
   nick?: string
+  /**
+   * The creator's identity key (hex): the room's first owner, the root of its membership
+   * log. Absent for rooms made before membership existed: those are not managed.
+   */
+  creator?: string
+  /** When the creator made the room (ms). */
+  createdAt?: number
+  /** The invite we joined with, as its issuer signed it (sent with our JOIN). */
+  grant?: { grant: string, signature: string }
 }
 
 /** What can be shown of a room without its secret (so without a passphrase). */
@@ -135,7 +144,9 @@ function parseSummary (path: string, raw: any): RoomSummary {
     relays: raw.relays,
     joinedAt: Number(raw.joinedAt ?? 0),
     invitedBy: String(raw.invitedBy ?? ''),
-    ...(typeof raw.nick === 'string' ? { nick: raw.nick } : {})
+    ...(typeof raw.nick === 'string' ? { nick: raw.nick } : {}),
+    ...(typeof raw.creator === 'string' && /^[0-9a-f]{64}$/.test(raw.creator) ? { creator: raw.creator, createdAt: Number(raw.createdAt ?? 0) } : {}),
+    ...(typeof raw.grant?.grant === 'string' && typeof raw.grant?.signature === 'string' ? { grant: { grant: raw.grant.grant, signature: raw.grant.signature } } : {})
   }
 }
 
@@ -188,7 +199,9 @@ export function createRoomStore (dataDir: string, init: RoomStoreInit = {}): Roo
         relays: room.relays,
         joinedAt: room.joinedAt,
         invitedBy: room.invitedBy,
-        ...(room.nick != null ? { nick: room.nick } : {})
+        ...(room.nick != null ? { nick: room.nick } : {}),
+        ...(room.creator != null ? { creator: room.creator, createdAt: room.createdAt ?? 0 } : {}),
+        ...(room.grant != null ? { grant: room.grant } : {})
       }
       // In clear or sealed, as the data directory keeps secrets (checked before anything is written).
       keystore.writeSecret(file, ref, room.secret)

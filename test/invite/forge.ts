@@ -53,6 +53,10 @@ export function bodyOf (fields: InviteFields, inviter: Uint8Array, over: Partial
     issuedAt: BigInt(fields.issuedAt),
     expiresAt: BigInt(fields.expiresAt),
     inviteId: fields.inviteId as Uint8Array<ArrayBuffer>,
+    maxUses: 0,
+    creator: new Uint8Array(0),
+    createdAt: 0n,
+    grantSignature: new Uint8Array(0),
     ...over
   }
 }

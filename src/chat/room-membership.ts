@@ -1,0 +1,218 @@
+import { join } from 'node:path'
+import { logger } from '@libp2p/logger'
+import { MAX_CONTROL_OPS, PROTOCOL_VERSION } from '../constants.js'
+import { bytesToHex, concatBytes, hexToBytes, unwrapKey } from '../crypto/index.js'
+import type { Identity } from '../identity/index.js'
+import { createRecordLog, type RecordLog } from '../history/index.js'
+import { replayMembership, standing, needsRekey, type MembershipOp, type MembershipState, type SignedOp } from '../membership/index.js'
+import { ControlType, InviteGrant, controlOp, openControl, signControl, wire, type ControlOp, type ControlRecord } from '../protocol/index.js'
+
+const log = logger('cryptochat:membership')
+
+/** The membership log's file in a room's directory. */
+export const MEMBERSHIP_FILE = 'membership.log'
+
+/** Options of {@link RoomMembership}. */
+export interface RoomMembershipInit {
+  roomId: string
+  dir: string
+  /** Seals the log on disk (the room's history key). */
+  key: Uint8Array
+  identity: Identity
+  /** The room's creator (hex key) and creation time; absent: a room from before membership, not managed. */
+  creator?: string
+  createdAt?: number
+  /** The epoch and secret we entered the room with (from our invite, or the room's creation). */
+  entry: { epoch: number, secret: Uint8Array }
+  now?: () => number
+}
+
+/** What an operation to sign says (the author, counter, room and time are filled in). */
+export type OwnOp = Partial<ControlOp> & Pick<ControlOp, 'type'>
+
+/** A record's key in a log: (author, counter) is unique. */
+function keyOf (op: { author: Uint8Array | string, index: bigint | number }): string {
+  return `${typeof op.author === 'string' ? op.author : bytesToHex(op.author)}:${op.index}`
+}
+
+/** Context a wrapped epoch secret is bound to: the room and the epoch. */
+export function epochWrapContext (roomId: Uint8Array, epoch: number): Uint8Array {
+  const e = new Uint8Array(4)
+  new DataView(e.buffer).setUint32(0, epoch)
+  return concatBytes(new TextEncoder().encode(`cryptochat/${PROTOCOL_VERSION}/epoch-secret|`), roomId, e)
+}
+
+/** The membership model's view of a wire operation. */
+export function toSignedOp (op: ControlOp): SignedOp {
+  const base = { author: bytesToHex(op.author), index: Number(op.index), ts: Number(op.timestamp) }
+  const hex = (b: Uint8Array): string => bytesToHex(b)
+  let m: MembershipOp
+  switch (op.type) {
+    case ControlType.JOIN: {
+      const g = op.grant
+      m = {
+        type: 'join',
+        inviteId: hex(op.inviteId),
+        ...(g != null ? { grant: { issuer: hex(g.issuer), issuedAt: Number(g.issuedAt), expiresAt: Number(g.expiresAt), maxUses: g.maxUses, epoch: g.epoch } } : {})
+      }
+      break
+    }
+    case ControlType.LEAVE: m = { type: 'leave' }; break
+    case ControlType.REMOVE: m = { type: 'remove', member: hex(op.member) }; break
+    case ControlType.PROMOTE: m = { type: 'promote', member: hex(op.member) }; break
+    case ControlType.RENAME: m = { type: 'rename', name: op.name }; break
+    case ControlType.INVITE: m = { type: 'invite', inviteId: hex(op.inviteId), expiresAt: Number(op.expiresAt), maxUses: op.maxUses }; break
+    case ControlType.REVOKE: m = { type: 'revoke', inviteId: hex(op.inviteId), honored: op.honored.map(hex) }; break
+    case ControlType.POLICY: m = { type: 'policy', ownersInvite: op.ownersInvite }; break
+    case ControlType.EPOCH: m = { type: 'epoch', epoch: op.epoch, recipients: op.keys.map((k) => hex(k.recipient)) }; break
+    case ControlType.KEYS: m = { type: 'keys', epoch: op.epoch, recipients: op.keys.map((k) => hex(k.recipient)) }; break
+  }
+  return { ...base, op: m }
+}
+
+/**
+ * A room's signed membership log, kept on disk (sealed like history) and replayed into
+ * the room's state: who is in, their roles, invites, and the key epochs (whose secrets
+ * come out of the log's key packages with our identity key, so nothing more is stored).
+ */
+export class RoomMembership {
+  /** Whether the room has a known creator (rooms from before membership are not managed). */
+  readonly managed: boolean
+  private readonly init: RoomMembershipInit
+  private readonly roomIdBytes: Uint8Array
+  private readonly self: string
+  private readonly file: RecordLog
+  private readonly records = new Map<string, ControlRecord>()
+  private readonly ids = new Set<string>()
+  private cached?: MembershipState
+  private readonly now: () => number
+
+  constructor (init: RoomMembershipInit) {
+    this.init = init
+    this.managed = init.creator != null
+    this.roomIdBytes = hexToBytes(init.roomId)
+    this.self = bytesToHex(init.identity.publicKey)
+    this.now = init.now ?? Date.now
+    this.file = createRecordLog({ path: join(init.dir, MEMBERSHIP_FILE), key: init.key, label: `cryptochat/${PROTOCOL_VERSION}/membership|${init.roomId}` })
+    for (const bytes of this.file.open().records) {
+      try {
+        this.remember(openControl(bytes, this.roomIdBytes))
+      } catch (err: any) {
+        log('skipping a stored operation: %s', err.message)
+      }
+    }
+  }
+
+  private remember (record: ControlRecord): boolean {
+    const key = keyOf(record.op)
+    if (this.ids.has(record.id)) return false
+    const held = this.records.get(key)
+    // Two different records under one (author, counter): keep one, the same one everywhere.
+    if (held != null && held.id <= record.id) return false
+    this.records.set(key, record)
+    this.ids.add(record.id)
+    if (held != null) this.ids.delete(held.id)
+    this.cached = undefined
+    return true
+  }
+
+  /** Take in a verified record (from a live CONTROL message or a log sync). True if it was new. */
+  add (record: ControlRecord): boolean {
+    if (this.records.size >= MAX_CONTROL_OPS && !this.records.has(keyOf(record.op))) return false
+    if (!this.remember(record)) return false
+    this.file.append(record.bytes)
+    return true
+  }
+
+  /** Check and take in record bytes; 'refused' when they do not verify. */
+  addBytes (bytes: Uint8Array): 'added' | 'duplicate' | 'refused' {
+    let record: ControlRecord
+    try {
+      record = openControl(bytes, this.roomIdBytes)
+    } catch {
+      return 'refused'
+    }
+    return this.add(record) ? 'added' : 'duplicate'
+  }
+
+  /** Sign an operation of ours with our next counter, keep it, and return it (to publish). */
+  sign (fields: OwnOp): ControlRecord {
+    let index = 0
+    for (const r of this.records.values()) if (bytesToHex(r.op.author) === this.self) index = Math.max(index, Number(r.op.index))
+    const op = controlOp({ roomId: wire(this.roomIdBytes), author: wire(this.init.identity.publicKey), index: BigInt(index + 1), timestamp: BigInt(this.now()), ...fields })
+    const record = signControl(this.init.identity.secretKey, op)
+    this.add(record)
+    return record
+  }
+
+  /** Every record (to serve a member's log sync), except those whose ids are listed. */
+  recordsExcept (have: Set<string>): Uint8Array[] {
+    return [...this.records.values()].filter((r) => !have.has(r.id)).map((r) => r.bytes)
+  }
+
+  /** Ids (hex SHA-256) of the records we hold. */
+  recordIds (): string[] {
+    return [...this.ids]
+  }
+
+  /** The replayed state (cached until the log changes). */
+  get state (): MembershipState {
+    this.cached ??= replayMembership({ creator: this.init.creator ?? this.self, name: '', createdAt: this.init.createdAt ?? 0 }, [...this.records.values()].map((r) => toSignedOp(r.op)))
+    return this.cached
+  }
+
+  /** How to treat a message from `sender` dated `ts` ('member' for every sender of an unmanaged room). */
+  standing (sender: string, ts: number): ReturnType<typeof standing> {
+    if (!this.managed) return 'member'
+    return standing(this.state, sender, ts)
+  }
+
+  /** Whether a removal left the current key with someone removed (an owner should start an epoch). */
+  needsRekey (): boolean {
+    return this.managed && needsRekey(this.state)
+  }
+
+  /** Whether our JOIN is in the log (or we need none: the creator, or an unmanaged room). */
+  hasJoined (): boolean {
+    if (!this.managed || this.init.creator === this.self) return true
+    for (const r of this.records.values()) if (r.op.type === ControlType.JOIN && bytesToHex(r.op.author) === this.self) return true
+    return false
+  }
+
+  /** The fields of our JOIN, from the grant we were invited with (hex of its encoding and signature). */
+  joinFields (grant: { grant: string, signature: string }): OwnOp {
+    const g = InviteGrant.decode(hexToBytes(grant.grant))
+    return { type: ControlType.JOIN, inviteId: g.inviteId, grant: g, grantSignature: wire(hexToBytes(grant.signature)) }
+  }
+
+  /**
+   * The secret of every epoch we can read: the one we came in with, and each later one
+   * whose key package (in an EPOCH or KEYS operation that took effect) was wrapped for us.
+   */
+  epochSecrets (): Map<number, Uint8Array> {
+    const secrets = new Map<number, Uint8Array>([[this.init.entry.epoch, this.init.entry.secret]])
+    if (!this.managed) return secrets
+    for (const s of this.state.applied) {
+      if (s.op.type !== 'epoch' && s.op.type !== 'keys') continue
+      if (secrets.has(s.op.epoch)) continue
+      const record = this.records.get(keyOf(s))
+      const mine = record?.op.keys.find((k) => bytesToHex(k.recipient) === this.self)
+      if (record == null || mine == null) continue
+      try {
+        secrets.set(s.op.epoch, unwrapKey(record.op.ephemeral, mine.wrapped, this.init.identity.secretKey, this.init.identity.publicKey, epochWrapContext(this.roomIdBytes, s.op.epoch)))
+      } catch {
+        log('a key package for epoch %d does not open for us', s.op.epoch)
+      }
+    }
+    return secrets
+  }
+
+  /** Write appended records to disk (fdatasync). */
+  async sync (): Promise<void> {
+    await this.file.sync()
+  }
+
+  close (): void {
+    this.file.close()
+  }
+}
