@@ -20,8 +20,10 @@ export { RoomSession, type RoomSessionInit } from './room-session.js'
 export type { ChatMessageEvent, MemberEvent, Member, PeerInfoEvent, RoomErrorEvent, RejectedEvent, RoomEvents, StatusEvent, CatchupEvent, GapEvent, MembershipEvent, RosterEntry, InviteInfo } from './events.js'
 export { MemberList, type PresenceSignal } from './members.js'
 export { readRoomHistory, wipeRoomHistory, messageEventOf } from './history-access.js'
-export { RelayUnreachableError, JoinTimeoutError, SendError, ClientStateError } from './errors.js'
+export { JoinRefusedError, NotPermittedError, UnknownInviteError, RelayUnreachableError, JoinTimeoutError, SendError, ClientStateError } from './errors.js'
 export {
   createRoom, issueInvite, acceptInvite,
   type CreateRoomInit, type IssueInviteInit, type IssuedInvite
 } from './membership.js'
+export { readRoomMembership, rosterOf, invitesOf, describeMembership, RoomMembership } from './room-membership.js'
+export { queueOp, type QueuedOp } from './op-queue.js'

@@ -2,8 +2,11 @@ import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import { MAX_CONTROL_OPS, PROTOCOL_VERSION } from '../constants.js'
 import { bytesToHex, concatBytes, hexToBytes, unwrapKey } from '../crypto/index.js'
-import type { Identity } from '../identity/index.js'
-import { createRecordLog, type RecordLog } from '../history/index.js'
+import { fingerprint, type Identity } from '../identity/index.js'
+import type { InviteInfo, MembershipEvent, RosterEntry } from './events.js'
+import { checkRecordLog, createRecordLog, historyKey, type RecordLog } from '../history/index.js'
+import type { RoomStore } from '../room/index.js'
+import { fileExists } from '../store/index.js'
 import { replayMembership, standing, needsRekey, type MembershipOp, type MembershipState, type SignedOp } from '../membership/index.js'
 import { ControlType, InviteGrant, controlOp, openControl, signControl, wire, type ControlOp, type ControlRecord } from '../protocol/index.js'
 
@@ -25,6 +28,8 @@ export interface RoomMembershipInit {
   /** The epoch and secret we entered the room with (from our invite, or the room's creation). */
   entry: { epoch: number, secret: Uint8Array }
   now?: () => number
+  /** Read the log without writing anything (the room may be open in another process). */
+  readOnly?: boolean
 }
 
 /** What an operation to sign says (the author, counter, room and time are filled in). */
@@ -81,7 +86,7 @@ export class RoomMembership {
   private readonly init: RoomMembershipInit
   private readonly roomIdBytes: Uint8Array
   private readonly self: string
-  private readonly file: RecordLog
+  private readonly file?: RecordLog
   private readonly records = new Map<string, ControlRecord>()
   private readonly ids = new Set<string>()
   private cached?: MembershipState
@@ -93,8 +98,16 @@ export class RoomMembership {
     this.roomIdBytes = hexToBytes(init.roomId)
     this.self = bytesToHex(init.identity.publicKey)
     this.now = init.now ?? Date.now
-    this.file = createRecordLog({ path: join(init.dir, MEMBERSHIP_FILE), key: init.key, label: `cryptochat/${PROTOCOL_VERSION}/membership|${init.roomId}` })
-    for (const bytes of this.file.open().records) {
+    const path = join(init.dir, MEMBERSHIP_FILE)
+    const label = `cryptochat/${PROTOCOL_VERSION}/membership|${init.roomId}`
+    const stored: Uint8Array[] = []
+    if (init.readOnly === true) {
+      if (fileExists(path)) checkRecordLog(path, init.key, label, { onRecord: (r) => { stored.push(r) } })
+    } else {
+      this.file = createRecordLog({ path, key: init.key, label })
+      stored.push(...this.file.open().records)
+    }
+    for (const bytes of stored) {
       try {
         this.remember(openControl(bytes, this.roomIdBytes))
       } catch (err: any) {
@@ -119,6 +132,7 @@ export class RoomMembership {
   /** Take in a verified record (from a live CONTROL message or a log sync). True if it was new. */
   add (record: ControlRecord): boolean {
     if (this.records.size >= MAX_CONTROL_OPS && !this.records.has(keyOf(record.op))) return false
+    if (this.file == null) throw new Error('the membership log was opened read-only')
     if (!this.remember(record)) return false
     this.file.append(record.bytes)
     return true
@@ -209,10 +223,69 @@ export class RoomMembership {
 
   /** Write appended records to disk (fdatasync). */
   async sync (): Promise<void> {
-    await this.file.sync()
+    await this.file?.sync()
   }
 
   close (): void {
-    this.file.close()
+    this.file?.close()
+  }
+}
+
+/** Members as a replayed log lists them, owners first; `present` maps keys to nicks heard now. */
+export function rosterOf (state: MembershipState, self: string, present: Map<string, string>): RosterEntry[] {
+  return [...state.members].map(([key, m]) => ({
+    fingerprint: fingerprint(hexToBytes(key)),
+    publicKey: key,
+    role: m.role,
+    nick: present.get(key) ?? '',
+    ...(m.addedBy != null ? { addedBy: fingerprint(hexToBytes(m.addedBy)) } : {}),
+    since: m.since,
+    online: present.has(key),
+    self: key === self
+  })).sort((a, b) => (a.role === b.role ? 0 : a.role === 'owner' ? -1 : 1) || a.since - b.since)
+}
+
+/** Invites a replayed log knows of, with what became of them at `now`. */
+export function invitesOf (state: MembershipState, now: number): InviteInfo[] {
+  return [...state.invites].map(([id, inv]) => ({
+    inviteId: id,
+    issuer: inv.issuer === '' ? '' : fingerprint(hexToBytes(inv.issuer)),
+    expiresAt: inv.expiresAt,
+    maxUses: inv.maxUses,
+    uses: inv.uses,
+    status: inv.revoked ? 'revoked' : inv.expiresAt < now ? 'expired' : inv.maxUses > 0 && inv.uses >= inv.maxUses ? 'used up' : 'live'
+  }))
+}
+
+/**
+ * A room's membership log, read without changing anything (safe while the room is open
+ * in another process).
+ */
+export function readRoomMembership (rooms: RoomStore, identity: Identity, roomId: string): RoomMembership {
+  const room = rooms.require(roomId)
+  return new RoomMembership({
+    roomId: room.roomId,
+    dir: rooms.dir(room.roomId),
+    key: historyKey(identity.secretKey, hexToBytes(room.roomId)),
+    identity,
+    ...(room.creator != null ? { creator: room.creator, createdAt: room.createdAt ?? 0 } : {}),
+    entry: { epoch: room.epoch, secret: room.secret },
+    readOnly: true
+  })
+}
+
+/** A membership change in words, for a room's log (nick-free: `who` names the member). */
+export function describeMembership (e: MembershipEvent, who: (fingerprint: string) => string): string {
+  const them = e.fingerprint != null ? (e.self ? 'you' : who(e.fingerprint)) : ''
+  const by = e.by != null ? who(e.by) : 'someone'
+  switch (e.event) {
+    case 'joined': return e.self ? `the room let you in (invited by ${by})` : `${them} was let in (invited by ${by})`
+    case 'refused': return e.self ? `the room refused your invite: ${e.reason ?? ''}. Ask a member for a new one.` : `${them} tried to join and was refused: ${e.reason ?? ''}`
+    case 'removed': return `${them} ${e.self ? 'were' : 'was'} removed from the room by ${by}`
+    case 'left': return `${them} left the room for good`
+    case 'promoted': return `${them} ${e.self ? 'are' : 'is'} now an owner`
+    case 'revoked': return `invite ${e.inviteId ?? ''} was revoked${e.by != null ? ` (it was ${by}'s)` : ''}`
+    case 'renamed': return `the room is now called '${e.name ?? ''}'`
+    case 'policy': return `room rule: ${e.reason ?? ''}`
   }
 }

@@ -17,13 +17,16 @@ import { messageEventOf } from './history-access.js'
 import { MemberList, type PresenceSignal } from './members.js'
 import { Outbox } from './outbox.js'
 import { RoomSync, type IngestResult, type SyncLink } from './room-sync.js'
-import { RoomMembership, type OwnOp } from './room-membership.js'
+import { RoomMembership, invitesOf, rosterOf, type OwnOp } from './room-membership.js'
+import { queuedOps } from './op-queue.js'
 import type { MembershipState } from '../membership/index.js'
 
 const log = logger('cryptochat:room')
 
 /** Membership records per sync frame (each at most MAX_PAYLOAD_BYTES, within SYNC_MAX_FRAME_BYTES). */
 const LOG_RECORDS_PER_FRAME = 100
+/** How often an open room looks for operations queued by `cryptochat revoke` and the like. */
+const OP_QUEUE_POLL_MS = 1000
 
 /** Options of a {@link RoomSession}. */
 export interface RoomSessionInit {
@@ -133,6 +136,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private readonly transport?: () => { peerId: string, addrs: string[] }
   private readonly memberList = new MemberList()
   private presenceTimer?: ReturnType<typeof setInterval>
+  private queueTimer?: ReturnType<typeof setInterval>
   private readonly replyTimers = new Set<ReturnType<typeof setTimeout>>()
   private joined = false
   /** Sequence numbers below this are reserved on disk (see SEQ_RESERVE_BLOCK). */
@@ -235,6 +239,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       })
     }
     for (const run of this.deferred.splice(0)) run()
+    // Operations asked for from the command line (`cryptochat revoke`), now and while open.
+    this.takeQueued()
+    this.queueTimer = setInterval(() => { this.takeQueued() }, OP_QUEUE_POLL_MS)
+    this.queueTimer.unref?.()
     // Newcomers sign their JOIN (with the invite's grant) once: members check it.
     if (!this.membership.hasJoined() && this.room.grant != null) void this.control(this.membership.joinFields(this.room.grant))
   }
@@ -256,6 +264,20 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       // The membership log first: it says whose messages to take.
       void this.pullLog(peerId).then(() => this.sync.catchUpFromMember(peerId))
     })
+  }
+
+  /** Sign and send the membership operations other processes queued for this room. */
+  private takeQueued (): void {
+    if (!this.membership.managed) return
+    try {
+      for (const { op, done } of queuedOps(this.rooms.dir(this.roomId))) {
+        // control() signs and keeps the operation before its first await: the queue entry can go.
+        void this.control(op)
+        done()
+      }
+    } catch (err: any) {
+      log('queued membership operations: %s', err.message)
+    }
   }
 
   /** Fetch the membership records a member holds and we do not. */
@@ -297,6 +319,11 @@ export class RoomSession extends EventEmitter<RoomEvents> {
    */
   async control (fields: OwnOp): Promise<void> {
     const before = this.membership.state
+    if (fields.type === ControlType.REVOKE && (fields.honored ?? []).length === 0 && fields.inviteId != null) {
+      // The joins with this invite we have seen stay; any other is refused, however dated.
+      const id = bytesToHex(fields.inviteId)
+      fields = { ...fields, honored: [...before.members].filter(([, m]) => m.inviteId === id).map(([k]) => wire(hexToBytes(k))) }
+    }
     const record = this.membership.sign(fields)
     this.membershipChanged(before)
     try {
@@ -308,33 +335,16 @@ export class RoomSession extends EventEmitter<RoomEvents> {
 
   /** The room's members as its signed log lists them (for an unmanaged room: those present). */
   roster (): RosterEntry[] {
-    const present = new Map(this.memberList.list().map((m) => [m.publicKey, m]))
+    const present = new Map(this.memberList.list().map((m) => [m.publicKey, m.nick]))
     if (!this.membership.managed) {
-      return [...present.values()].map((m) => ({ fingerprint: m.fingerprint, publicKey: m.publicKey, role: 'member', nick: m.nick, since: 0, online: true, self: m.self }))
+      return this.memberList.list().map((m) => ({ fingerprint: m.fingerprint, publicKey: m.publicKey, role: 'member', nick: m.nick, since: 0, online: true, self: m.self }))
     }
-    return [...this.membership.state.members].map(([key, m]) => ({
-      fingerprint: fingerprint(hexToBytes(key)),
-      publicKey: key,
-      role: m.role,
-      nick: present.get(key)?.nick ?? (key === this.selfHex ? this.nick : ''),
-      ...(m.addedBy != null ? { addedBy: fingerprint(hexToBytes(m.addedBy)) } : {}),
-      since: m.since,
-      online: present.has(key),
-      self: key === this.selfHex
-    })).sort((a, b) => (a.role === b.role ? 0 : a.role === 'owner' ? -1 : 1) || a.since - b.since)
+    return rosterOf(this.membership.state, this.selfHex, present.set(this.selfHex, this.nick))
   }
 
   /** Invites the room's log knows of, with what became of them. */
   invites (): InviteInfo[] {
-    const now = this.now()
-    return [...this.membership.state.invites].map(([id, inv]) => ({
-      inviteId: id,
-      issuer: inv.issuer === '' ? '' : fingerprint(hexToBytes(inv.issuer)),
-      expiresAt: inv.expiresAt,
-      maxUses: inv.maxUses,
-      uses: inv.uses,
-      status: inv.revoked ? 'revoked' : inv.expiresAt < now ? 'expired' : inv.maxUses > 0 && inv.uses >= inv.maxUses ? 'used up' : 'live'
-    }))
+    return invitesOf(this.membership.state, this.now())
   }
 
   /** Fetch what a relay's blind store kept for us (a relay without one refuses). */
@@ -443,6 +453,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       if (this.reservedUpTo > this.state.nextSeq) this.rooms.saveSequence(this.roomId, this.state.nextSeq)
       this.reservedUpTo = this.state.nextSeq
     } catch {}
+    if (this.queueTimer != null) clearInterval(this.queueTimer)
+    this.queueTimer = undefined
     if (this.presenceTimer != null) clearInterval(this.presenceTimer)
     this.presenceTimer = undefined
     for (const t of this.replyTimers) clearTimeout(t)

@@ -14,12 +14,16 @@ export const ExitCode = {
   CONFIG: 6,
   WRONG_PASSPHRASE: 7,
   PASSPHRASE_REQUIRED: 8,
+  /** The room's rules do not let you do this (e.g. only owners may remove or invite). */
+  NOT_PERMITTED: 9,
   INVITE_NOT_AN_INVITE: 10,
   INVITE_CORRUPTED: 11,
   INVITE_BAD_SIGNATURE: 12,
   INVITE_EXPIRED: 13,
   INVITE_WRONG_ROOM: 14,
   INVITE_UNSUPPORTED_VERSION: 15,
+  /** The room's members refused the join: the invite was revoked, used up or expired. */
+  INVITE_REFUSED: 16,
   /** Ctrl-C at a passphrase prompt (128 + SIGINT, as shells report it). */
   CANCELED: 130
 } as const
@@ -27,6 +31,9 @@ export const ExitCode = {
 /** Exit code of each user-visible error class, by its `.name`. */
 export const EXIT_CODE_BY_ERROR: Record<string, number> = {
   UsageError: ExitCode.USAGE,
+  UnknownInviteError: ExitCode.USAGE,
+  NotPermittedError: ExitCode.NOT_PERMITTED,
+  JoinRefusedError: ExitCode.INVITE_REFUSED,
   InvalidDurationError: ExitCode.USAGE,
   InvalidRelayAddressError: ExitCode.USAGE,
   InvalidRoomNameError: ExitCode.USAGE,

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
-import type { ChatClient, Member, MemberEvent, RoomSession } from '../chat/index.js'
+import { JoinRefusedError, type ChatClient, type Member, type MemberEvent, type RoomSession } from '../chat/index.js'
 import { IdentityBook } from '../verify/index.js'
 import type { CommandContext } from './context.js'
 import type { Output } from './output.js'
@@ -34,6 +34,15 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
   session.on('status', (e) => { output.json({ type: 'status', ...e }) })
   session.on('catchup', (e) => { output.json({ type: 'catchup', ...e }) })
   session.on('gap', (e) => { output.json({ type: 'gap', ...e }) })
+  // The room's signed membership log changed; our own JOIN refused ends the run (exit 16).
+  let refusal: string | undefined
+  session.on('membership', (e) => {
+    output.json({ type: 'membership', ...e })
+    if (e.self && e.event === 'refused' && refusal == null) {
+      refusal = e.reason ?? 'refused'
+      lines.close()
+    }
+  })
   client.on('relay', (r) => { output.json({ type: 'relay', ...r }); connectionChanged() })
   client.on('peer', (p) => { output.json({ type: 'peer', ...p }); connectionChanged() })
 
@@ -92,4 +101,5 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
   process.off('exit', closeBook)
   closeBook()
   output.json({ type: 'left', roomId: session.roomId })
+  if (refusal != null) throw new JoinRefusedError(`the room's members refused your invite (${refusal}); ask a member for a new one`)
 }

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
-import type { ChatClient, MemberEvent, RoomSession } from '../chat/index.js'
+import { describeMembership, type ChatClient, type MemberEvent, type RoomSession } from '../chat/index.js'
 import { MessageKind } from '../protocol/index.js'
 import { shortFingerprint } from '../identity/index.js'
 import type { CommandContext } from './context.js'
@@ -32,6 +32,10 @@ export async function runLineMode (client: ChatClient, session: RoomSession, ctx
   })
   session.on('status', (s) => { if (s.status === 'sent' && pendingShown.delete(s.index)) output.err(`! message ${s.index} sent`) })
   session.on('catchup', (c) => { output.err(`! caught up: ${c.count} message${c.count === 1 ? '' : 's'} you missed (from ${c.from === 'store' ? 'the relay\'s store' : 'a member'})`) })
+  session.on('membership', (e) => {
+    const who = (fp: string): string => `${clean(session.roster().find((m) => m.fingerprint === fp)?.nick || 'a member')}~${shortFingerprint(fp)}`
+    output.err(`${e.event === 'refused' && e.self ? '!' : '--'} ${clean(describeMembership(e, who))}`)
+  })
   session.on('gap', (g) => { output.err(`! ${g.missing} message${g.missing === 1 ? '' : 's'} from ${clean(g.nick || 'a member')}~${shortFingerprint(g.fingerprint)} missing: nobody reachable has ${g.missing === 1 ? 'it' : 'them'}`) })
   const pendingShown = new Set<number>()
   session.on('warning', (e) => { output.err(`! ${e.message}`) })

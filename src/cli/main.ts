@@ -5,6 +5,7 @@ import { historyCommand } from './commands/history.js'
 import { idCommand } from './commands/id.js'
 import { inviteCommand } from './commands/invite.js'
 import { joinCommand } from './commands/join.js'
+import { invitesCommand, membersCommand, revokeCommand } from './commands/members.js'
 import { passphraseCommand, type PassphraseAction } from './commands/passphrase.js'
 import { roomsCommand } from './commands/rooms.js'
 import { unverifyCommand, verifyCommand } from './commands/verify.js'
@@ -45,7 +46,25 @@ export function buildProgram (output: Output): Command {
     .description('print a new invite for a room you are in')
     .argument('<roomId>', 'room id')
     .option('--expires <duration>', 'invite lifetime, e.g. 30s, 10m, 12h, 7d (default 7d)')
+    .option('--uses <n>', 'how many people may join with it (default: unlimited until it expires)')
     .action(async (roomId: string, _opts, cmd: Command) => { await inviteCommand(roomId, cmd.optsWithGlobals(), output) })
+
+  common(program.command('invites'))
+    .description('list a room\'s live invites (id, expiry, uses, issuer) as its membership log knows them')
+    .argument('<roomId>', 'room id')
+    .option('--all', 'also list revoked, expired and used-up invites')
+    .action(async (roomId: string, _opts, cmd: Command) => { await invitesCommand(roomId, cmd.optsWithGlobals(), output) })
+
+  common(program.command('revoke'))
+    .description('revoke an invite: members refuse any new join with it (owners, or the invite\'s issuer)')
+    .argument('<roomId>', 'room id')
+    .argument('<inviteId>', 'the invite\'s id (see: cryptochat invites <roomId>)')
+    .action(async (roomId: string, inviteId: string, _opts, cmd: Command) => { await revokeCommand(roomId, inviteId, cmd.optsWithGlobals(), output) })
+
+  common(program.command('members'))
+    .description('list a room\'s members from its signed membership log: fingerprint, role, who added them')
+    .argument('<roomId>', 'room id')
+    .action(async (roomId: string, _opts, cmd: Command) => { await membersCommand(roomId, cmd.optsWithGlobals(), output) })
 
   common(program.command('rooms'))
     .description('list the rooms you are in')

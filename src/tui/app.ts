@@ -1,4 +1,5 @@
 import {
+  describeMembership,
   acceptInvite, createRoom, issueInvite,
   type ChatClient, type ChatMessageEvent, type MemberEvent, type RoomSession
 } from '../chat/index.js'
@@ -135,6 +136,10 @@ export class TuiApp implements CommandContext {
     session.on('status', (e) => { if (this.model.setStatus(e.roomId, e.index, e.status)) this.render() })
     session.on('catchup', (c) => {
       this.line(c.roomId, { kind: 'system', text: `caught up: ${c.count} message${c.count === 1 ? '' : 's'} you missed, from ${c.from === 'store' ? 'the relay\'s store' : 'a member'} (shown in place by time)` })
+    })
+    session.on('membership', (e) => {
+      const who = (fp: string): string => `${session.roster().find((m) => m.fingerprint === fp)?.nick || 'a member'} (${fp.slice(0, 8)})`
+      this.line(e.roomId, { kind: e.event === 'refused' && e.self ? 'error' : 'system', text: describeMembership(e, who) })
     })
     session.on('gap', (g) => {
       this.line(g.roomId, { kind: 'error', text: `${g.missing} message${g.missing === 1 ? '' : 's'} from ${g.nick !== '' ? g.nick : 'a member'} (${g.fingerprint.slice(0, 8)}) missing: nobody reachable has ${g.missing === 1 ? 'it' : 'them'}` })

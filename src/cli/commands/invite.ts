@@ -1,16 +1,19 @@
-import { issueInvite, type IssuedInvite } from '../../chat/index.js'
+import { NotPermittedError, issueInvite, queueOp, readRoomMembership, type IssuedInvite } from '../../chat/index.js'
+import { bytesToHex } from '../../crypto/index.js'
 import { parseRoomId } from '../../room/index.js'
 import { openContext, type CommonOptions } from '../context.js'
 import type { Output } from '../output.js'
-import { parseDuration } from '../parse.js'
+import { parseDuration, parsePositiveInt } from '../parse.js'
 
 export interface InviteOptions extends CommonOptions {
   expires?: string
+  uses?: string
 }
 
 /** Human form of a fresh invite. */
 export function printInvite (roomId: string, invite: IssuedInvite, output: Output): void {
-  output.out(`Invite (valid until ${new Date(invite.expiresAt).toISOString()}):`)
+  const uses = invite.maxUses > 0 ? `, for ${invite.maxUses} join${invite.maxUses === 1 ? '' : 's'}` : ''
+  output.out(`Invite ${invite.inviteId} (valid until ${new Date(invite.expiresAt).toISOString()}${uses}):`)
   output.out(invite.code)
   output.out('Share it privately: anyone who has it can read and write in the room until it expires. They join with:')
   output.out(`  cryptochat join ${roomId} --invite <code>`)
@@ -19,12 +22,18 @@ export function printInvite (roomId: string, invite: IssuedInvite, output: Outpu
 /** `cryptochat invite <roomId>`: a new signed invite to a room we are in. */
 export async function inviteCommand (roomId: string, opts: InviteOptions, output: Output): Promise<void> {
   const ttlMs = opts.expires != null ? parseDuration(opts.expires) : undefined
+  const maxUses = opts.uses != null ? parsePositiveInt(opts.uses, '--uses', 1_000_000) : 0
   const id = parseRoomId(roomId)
   const ctx = await openContext(opts, output)
   const room = ctx.rooms.require(id)
-  const invite = issueInvite(room, ctx.identity, ttlMs != null ? { ttlMs } : {})
+  const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
+  const self = membership.state.members.get(bytesToHex(ctx.identity.publicKey))
+  if (membership.managed && membership.state.ownersInvite && self?.role !== 'owner') throw new NotPermittedError('only owners may invite to this room (an owner set it so)')
+  const invite = issueInvite(room, ctx.identity, { ...(ttlMs != null ? { ttlMs } : {}), maxUses })
+  // Announced to members (by whichever process opens the room), so `invites` lists it everywhere.
+  if (membership.managed) queueOp(ctx.rooms.dir(id), { type: 'invite', inviteId: invite.inviteId, expiresAt: invite.expiresAt, maxUses })
   if (opts.json === true) {
-    output.json({ roomId: room.roomId, name: room.name, invite: invite.code, inviteId: invite.inviteId, expiresAt: invite.expiresAt, relays: invite.relays })
+    output.json({ roomId: room.roomId, name: room.name, invite: invite.code, inviteId: invite.inviteId, expiresAt: invite.expiresAt, maxUses, relays: invite.relays })
     return
   }
   printInvite(room.roomId, invite, output)

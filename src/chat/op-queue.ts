@@ -1,0 +1,56 @@
+import { readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { randomBytes, bytesToHex, hexToBytes } from '../crypto/index.js'
+import { ControlType } from '../protocol/index.js'
+import { ensurePrivateDir, fileExists, readPrivateJson, writePrivateFile } from '../store/index.js'
+import type { OwnOp } from './room-membership.js'
+
+/** Where membership operations asked for by another process wait for the room's session. */
+const QUEUE_DIR = 'outgoing'
+const MAX_QUEUED_BYTES = 16 * 1024
+
+/**
+ * A membership operation asked for from the command line (`cryptochat revoke`, `invite`):
+ * what to sign, not signed yet, since only the process holding the room signs and numbers
+ * its operations (one writer per log).
+ */
+export type QueuedOp =
+  | { type: 'revoke', inviteId: string }
+  | { type: 'invite', inviteId: string, expiresAt: number, maxUses: number }
+
+/** Leave an operation for the process that opens the room (now, or next time). */
+export function queueOp (roomDir: string, op: QueuedOp): void {
+  const dir = join(roomDir, QUEUE_DIR)
+  ensurePrivateDir(dir)
+  writePrivateFile(join(dir, `${Date.now()}-${bytesToHex(randomBytes(6))}.json`), JSON.stringify(op))
+}
+
+/** Operations waiting (oldest first); each with a function that removes it once done. */
+export function queuedOps (roomDir: string): Array<{ op: OwnOp, done: () => void }> {
+  const dir = join(roomDir, QUEUE_DIR)
+  if (!fileExists(dir)) return []
+  const out: Array<{ op: OwnOp, done: () => void }> = []
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    const path = join(dir, name)
+    const done = (): void => { rmSync(path, { force: true }) }
+    try {
+      const op = toOwnOp(readPrivateJson(path, MAX_QUEUED_BYTES))
+      if (op != null) out.push({ op, done })
+      else done()
+    } catch {
+      // Half-written (the writer renames into place, so rare) or damaged: not ours to keep.
+      done()
+    }
+  }
+  return out
+}
+
+function toOwnOp (raw: any): OwnOp | undefined {
+  if (typeof raw?.inviteId !== 'string' || !/^[0-9a-f]{32}$/.test(raw.inviteId)) return undefined
+  const inviteId = hexToBytes(raw.inviteId)
+  if (raw.type === 'revoke') return { type: ControlType.REVOKE, inviteId }
+  if (raw.type === 'invite' && Number.isSafeInteger(raw.expiresAt) && Number.isInteger(raw.maxUses) && raw.maxUses >= 0) {
+    return { type: ControlType.INVITE, inviteId, expiresAt: BigInt(raw.expiresAt), maxUses: raw.maxUses }
+  }
+  return undefined
+}

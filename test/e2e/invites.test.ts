@@ -1,0 +1,73 @@
+/**
+ * End to end, real processes: an invite with `--uses 1` lets in one person and refuses
+ * the second; `cryptochat revoke` while the owner's room is open reaches the members, and
+ * a join with the revoked invite is refused. The refused joiner sees a clear message and
+ * exits 16; `invites` and `members` list what the signed membership log says.
+ */
+import { after, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { tempDirs } from '../helpers/index.js'
+import { hasStackTrace, Procs, startRelay } from './procs.js'
+
+const INVITE_REFUSED = 16
+
+describe('invites you can control (real processes)', () => {
+  const procs = new Procs()
+  const dirs = tempDirs('cryptochat-e2e-')
+  const dir = dirs.make
+
+  after(async () => {
+    await procs.stopAll()
+    dirs.removeAll()
+  })
+
+  test('--uses 1 used twice: the second joiner is refused; a revoked invite is refused; invites and members list the log', async () => {
+    const relay = await startRelay(procs, dir('relay'))
+    const aliceDir = dir('alice')
+    const created = await procs.run('cryptochat', ['create', 'club', '--relay', relay.addr, '--nick', 'alice', '--json', '--data-dir', aliceDir])
+    assert.equal(created.code, 0, created.stderr)
+    const roomId = created.lines[0]?.roomId as string
+    const alice = procs.spawn('cryptochat', ['join', roomId, '--json', '--data-dir', aliceDir], 'alice')
+    await alice.waitForLine((l) => l.type === 'ready', 20_000, "alice's ready")
+
+    const once = await procs.run('cryptochat', ['invite', roomId, '--uses', '1', '--json', '--data-dir', aliceDir])
+    assert.equal(once.code, 0, once.stderr)
+    assert.equal(once.lines[0]?.maxUses, 1)
+    const code = once.lines[0]?.invite as string
+    const bob = procs.spawn('cryptochat', ['join', roomId, '--invite', code, '--nick', 'bob', '--json', '--data-dir', dir('bob')], 'bob')
+    await bob.waitForLine((l) => l.type === 'membership' && l.event === 'joined' && l.self === true, 20_000, 'bob let in')
+    const carol = procs.spawn('cryptochat', ['join', roomId, '--invite', code, '--nick', 'carol', '--json', '--data-dir', dir('carol')], 'carol')
+    const refused = await carol.waitForLine((l) => l.type === 'membership' && l.event === 'refused' && l.self === true, 20_000, 'carol refused')
+    assert.equal(refused.reason, 'invite used up')
+    const carolExit = await carol.exited
+    assert.equal(carolExit.code, INVITE_REFUSED, carol.stderr)
+    assert.match(carol.stderr, /refused your invite \(invite used up\)/)
+    assert.equal(hasStackTrace(carol.stderr), false, carol.stderr)
+    await alice.waitForLine((l) => l.type === 'membership' && l.event === 'refused' && l.self === false, 10_000, 'alice sees carol refused')
+
+    // A second invite, revoked while alice has the room open: her process signs and sends it.
+    const second = await procs.run('cryptochat', ['invite', roomId, '--json', '--data-dir', aliceDir])
+    const inviteId = second.lines[0]?.inviteId as string
+    const listed = await procs.run('cryptochat', ['invites', roomId, '--json', '--data-dir', aliceDir])
+    assert.equal(listed.code, 0, listed.stderr)
+    const revoked = await procs.run('cryptochat', ['revoke', roomId, inviteId, '--json', '--data-dir', aliceDir])
+    assert.equal(revoked.code, 0, revoked.stderr)
+    assert.equal(revoked.lines[0]?.sent, true, 'the open room took the revocation')
+    await bob.waitForLine((l) => l.type === 'membership' && l.event === 'revoked' && l.inviteId === inviteId, 10_000, 'bob learns of the revocation')
+    const dave = procs.spawn('cryptochat', ['join', roomId, '--invite', second.lines[0]?.invite as string, '--nick', 'dave', '--json', '--data-dir', dir('dave')], 'dave')
+    const daveRefused = await dave.waitForLine((l) => l.type === 'membership' && l.event === 'refused' && l.self === true, 20_000, 'dave refused')
+    assert.equal(daveRefused.reason, 'invite revoked')
+    assert.equal((await dave.exited).code, INVITE_REFUSED)
+
+    const all = await procs.run('cryptochat', ['invites', roomId, '--all', '--json', '--data-dir', aliceDir])
+    const statuses = Object.fromEntries(all.lines.map((l) => [l.inviteId, l.status]))
+    assert.equal(statuses[once.lines[0]?.inviteId as string], 'used up')
+    assert.equal(statuses[inviteId], 'revoked')
+    const members = await procs.run('cryptochat', ['members', roomId, '--json', '--data-dir', aliceDir])
+    assert.equal(members.code, 0, members.stderr)
+    assert.deepEqual(members.lines.map((l) => l.role).sort(), ['member', 'owner'])
+    const bad = await procs.run('cryptochat', ['revoke', roomId, 'nope', '--data-dir', aliceDir])
+    assert.equal(bad.code, 2)
+    assert.equal(hasStackTrace(bad.stderr), false)
+  })
+})
