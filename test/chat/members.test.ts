@@ -71,7 +71,9 @@ describe('room membership as heard on the room', () => {
   it('members connect to each other directly; the status of a room tells relay and mesh', async () => {
     const roomId = (sessions[0] as RoomSession).roomId
     // On loopback everyone can reach everyone: alice and bob (carol left) link directly.
-    await waitFor(() => (clients[0] as ChatClient).roomStatus(roomId)?.direct === 1, 10_000, 'a direct link from alice to bob')
+    // A link that the mesh dropped when carol left is grafted again on a later heartbeat or
+    // redial (with backoff): on a loaded 2-core CI machine that took over 10 s once.
+    await waitFor(() => (clients[0] as ChatClient).roomStatus(roomId)?.direct === 1, 30_000, 'a direct link from alice to bob')
     assert.deepEqual((clients[0] as ChatClient).roomStatus(roomId), { relaysUp: 1, relaysTotal: 1, direct: 1, relayed: 0, viaHub: true })
   })
 })
