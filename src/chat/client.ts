@@ -116,7 +116,11 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     // Members (and only holders of a room's secret: every request carries a proof) may
     // ask us for what they missed, and whether we hold what they sent.
     await handleSync(node, (topic, request) => {
-      for (const session of this.sessions.values()) if (session.topic === topic) return session.serveSync(request)
+      // Any epoch of the room we hold: a member back from an absence proves an older one.
+      for (const session of this.sessions.values()) {
+        const epoch = session.epochOfTopic(topic)
+        if (epoch != null) return session.serveSync(request, epoch)
+      }
       return undefined
     })
     this.relays.attach(node)

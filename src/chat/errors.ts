@@ -32,3 +32,8 @@ export class NotPermittedError extends Error {
 export class UnknownInviteError extends Error {
   override readonly name: string = 'UnknownInviteError'
 }
+
+/** No member of the room matches (a fingerprint or nick that the membership log does not list). */
+export class UnknownMemberError extends Error {
+  override readonly name: string = 'UnknownMemberError'
+}

@@ -154,4 +154,12 @@ export interface RoomEvents {
   catchup: [CatchupEvent]
   gap: [GapEvent]
   membership: [MembershipEvent]
+  epoch: [EpochEvent]
+}
+
+/** We moved to a new key epoch (a member was removed): older keys stay for older messages. */
+export interface EpochEvent {
+  roomId: string
+  epoch: number
+  previous: number
 }

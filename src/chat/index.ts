@@ -17,10 +17,10 @@
  */
 export { createChatClient, type ChatClient, type ChatClientInit, type ClientEvents, type RelayEvent, type PeerEvent, type RoomStatus } from './client.js'
 export { RoomSession, type RoomSessionInit } from './room-session.js'
-export type { ChatMessageEvent, MemberEvent, Member, PeerInfoEvent, RoomErrorEvent, RejectedEvent, RoomEvents, StatusEvent, CatchupEvent, GapEvent, MembershipEvent, RosterEntry, InviteInfo } from './events.js'
+export type { ChatMessageEvent, MemberEvent, Member, PeerInfoEvent, RoomErrorEvent, RejectedEvent, RoomEvents, StatusEvent, CatchupEvent, GapEvent, MembershipEvent, RosterEntry, InviteInfo, EpochEvent } from './events.js'
 export { MemberList, type PresenceSignal } from './members.js'
 export { readRoomHistory, wipeRoomHistory, messageEventOf } from './history-access.js'
-export { JoinRefusedError, NotPermittedError, UnknownInviteError, RelayUnreachableError, JoinTimeoutError, SendError, ClientStateError } from './errors.js'
+export { JoinRefusedError, NotPermittedError, UnknownInviteError, UnknownMemberError, RelayUnreachableError, JoinTimeoutError, SendError, ClientStateError } from './errors.js'
 export {
   createRoom, issueInvite, acceptInvite,
   type CreateRoomInit, type IssueInviteInit, type IssuedInvite

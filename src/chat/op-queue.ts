@@ -17,6 +17,8 @@ const MAX_QUEUED_BYTES = 16 * 1024
 export type QueuedOp =
   | { type: 'revoke', inviteId: string }
   | { type: 'invite', inviteId: string, expiresAt: number, maxUses: number }
+  /** `member`: identity key, hex (the session removes and starts a new epoch). */
+  | { type: 'remove', member: string }
 
 /** Leave an operation for the process that opens the room (now, or next time). */
 export function queueOp (roomDir: string, op: QueuedOp): void {
@@ -46,6 +48,7 @@ export function queuedOps (roomDir: string): Array<{ op: OwnOp, done: () => void
 }
 
 function toOwnOp (raw: any): OwnOp | undefined {
+  if (raw?.type === 'remove') return typeof raw.member === 'string' && /^[0-9a-f]{64}$/.test(raw.member) ? { type: ControlType.REMOVE, member: hexToBytes(raw.member) } : undefined
   if (typeof raw?.inviteId !== 'string' || !/^[0-9a-f]{32}$/.test(raw.inviteId)) return undefined
   const inviteId = hexToBytes(raw.inviteId)
   if (raw.type === 'revoke') return { type: ControlType.REVOKE, inviteId }

@@ -6,11 +6,11 @@ import { bytesToHex, hexToBytes, type SigningKeyPair } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import { RoomHistory, historyEntry, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
 import {
-  ControlType, MessageKind, UnknownEpochError, syncResponse, checkOutgoing, envelopeHash, epochZeroKey, meetTopicForRoom, openMessage, sealMessage, topicKeyForRoom, topicOfKey, unpackBits,
+  ControlType, MessageKind, UnknownEpochError, syncResponse, checkOutgoing, envelopeHash, openMessage, sealMessage, unpackBits,
   wire, type OpenedMessage, type SyncRequest, type SyncResponse
 } from '../protocol/index.js'
 import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
-import { SendError } from './errors.js'
+import { NotPermittedError, SendError, UnknownMemberError } from './errors.js'
 import type { ChatMessageEvent, InviteInfo, Member, MembershipEvent, RoomEvents, RosterEntry } from './events.js'
 import { GapTracker } from './gaps.js'
 import { messageEventOf } from './history-access.js'
@@ -19,6 +19,7 @@ import { Outbox } from './outbox.js'
 import { RoomSync, type IngestResult, type SyncLink } from './room-sync.js'
 import { RoomMembership, invitesOf, rosterOf, type OwnOp } from './room-membership.js'
 import { queuedOps } from './op-queue.js'
+import { EpochSet, keyOps, newEpochOps, type Epoch } from './epochs.js'
 import type { MembershipState } from '../membership/index.js'
 
 const log = logger('cryptochat:room')
@@ -27,6 +28,10 @@ const log = logger('cryptochat:room')
 const LOG_RECORDS_PER_FRAME = 100
 /** How often an open room looks for operations queued by `cryptochat revoke` and the like. */
 const OP_QUEUE_POLL_MS = 1000
+/** Our latest membership operations left with relays' stores (each put sends them all). */
+const STORE_CONTROL_OPS = 32
+/** An owner waits this long (plus as much at random) before starting an epoch a removal still calls for. */
+const REKEY_JITTER_MS = 1500
 
 /** Options of a {@link RoomSession}. */
 export interface RoomSessionInit {
@@ -103,20 +108,22 @@ function membershipChanges (roomId: string, self: string, before: MembershipStat
  */
 export class RoomSession extends EventEmitter<RoomEvents> {
   readonly roomId: string
-  /** The room's chat topic. */
-  readonly topic: string
-  /** The room's discovery topic (presence and transport announcements). */
-  readonly meetTopic: string
   readonly name: string
   nick: string
   /** The room's local history (and our outbox). */
   readonly history: RoomHistory
-  /** Signs sync requests; its public key names the topic. */
-  readonly topicKey: SigningKeyPair
   private readonly gaps: GapTracker
   private readonly outbox: Outbox
   private readonly sync: RoomSync
-  private readonly link: SyncLink
+  /** The key epochs we hold, and the one we send in. */
+  private readonly epochs: EpochSet
+  private current: Epoch
+  private readonly makeLink?: (topicKey: SigningKeyPair) => SyncLink
+  private readonly links = new Map<number, SyncLink>()
+  private rekeyTimer?: ReturnType<typeof setTimeout>
+  /** Our latest CONTROL envelopes (this run), to leave with relays' stores. */
+  private readonly controlEnvelopes: Array<{ epoch: number, bytes: Uint8Array }> = []
+  private shareTimer?: ReturnType<typeof setTimeout>
   /** The room's signed membership log. */
   readonly membership: RoomMembership
   /** Our next history index. */
@@ -125,7 +132,6 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private readonly deferred: Array<() => void> = []
   private readonly early: ChatMessageEvent[] = []
   private readonly roomIdBytes: Uint8Array
-  private readonly keys = new Map<number, Uint8Array>()
   private readonly state: RoomState
   private readonly identity: Identity
   private readonly selfHex: string
@@ -151,11 +157,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.name = init.room.name
     this.nick = init.nick
     this.roomIdBytes = hexToBytes(this.roomId)
-    this.topicKey = topicKeyForRoom(init.room.secret, this.roomIdBytes)
-    this.topic = topicOfKey(this.topicKey.publicKey)
-    this.meetTopic = meetTopicForRoom(init.room.secret, this.roomIdBytes)
     this.transport = init.transport
-    this.keys.set(0, epochZeroKey(init.room.secret, this.roomIdBytes))
+    this.epochs = new EpochSet(this.roomIdBytes)
+    this.current = this.epochs.add(init.room.epoch, init.room.secret) as Epoch
+    this.makeLink = init.syncLink
     this.identity = init.identity
     this.selfHex = bytesToHex(init.identity.publicKey)
     this.rooms = init.rooms
@@ -176,8 +181,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       entry: { epoch: init.room.epoch, secret: init.room.secret },
       now: this.now
     })
+    // Every epoch the log gives us a key for; we send in the latest.
+    this.refreshEpochs()
     this.gaps = new GapTracker(this.history)
-    this.link = init.syncLink?.(this.topicKey) ?? NO_SYNC
     this.outbox = new Outbox({
       history: this.history,
       publish: async (bytes) => await this.publishEnvelope(bytes),
@@ -191,7 +197,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       roomId: this.roomId,
       history: this.history,
       gaps: this.gaps,
-      link: this.link,
+      // Through the current epoch's proof (the link follows a rekey).
+      link: { peers: () => this.link.peers(), request: (peer, query) => this.link.request(peer, query) },
+      storeKey: (relay) => this.current.epoch === 0 ? relay : `${relay}@${this.current.epoch}`,
       ingest: (bytes, via) => this.ingest(bytes, via),
       joinedAt: this.room.joinedAt,
       loadState: () => this.rooms.loadSync(this.roomId),
@@ -272,7 +280,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     try {
       for (const { op, done } of queuedOps(this.rooms.dir(this.roomId))) {
         // control() signs and keeps the operation before its first await: the queue entry can go.
-        void this.control(op)
+        if (op.type === ControlType.REMOVE && op.member != null) void this.remove(bytesToHex(op.member)).catch((err: any) => { this.emit('warning', { roomId: this.roomId, message: `could not remove: ${err.message}`, code: err.name ?? 'Error' }) })
+        else void this.control(op)
         done()
       }
     } catch (err: any) {
@@ -311,13 +320,100 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private membershipChanged (before: MembershipState): void {
     const events = membershipChanges(this.roomId, this.selfHex, before, this.membership.state)
     if (events.length > 0) this.whenOpen(() => { for (const e of events) this.emit('membership', e) })
+    this.refreshEpochs()
+    this.scheduleKeyWork()
+  }
+
+  /**
+   * Keys others still need from us: when the current epoch's key reached someone removed
+   * since (two owners removed members at once), an owner starts another epoch; a member
+   * let in without the current key (its invite was older) gets it from a holder. Each is
+   * jittered, and skipped if someone else did it meanwhile.
+   */
+  private scheduleKeyWork (): void {
+    if (!this.membership.managed || !this.joined) return
+    const state = this.membership.state
+    if (this.rekeyTimer == null && this.membership.needsRekey() && state.members.get(this.selfHex)?.role === 'owner') {
+      this.rekeyTimer = setTimeout(() => {
+        this.rekeyTimer = undefined
+        if (this.joined && this.membership.needsRekey()) void this.rekey().catch((err: any) => { log('rekey: %s', err.message) })
+      }, REKEY_JITTER_MS + Math.floor(Math.random() * REKEY_JITTER_MS))
+      this.rekeyTimer.unref?.()
+    }
+    if (this.shareTimer == null && this.missingKeys().length > 0 && this.epochs.get(state.epoch) != null) {
+      this.shareTimer = setTimeout(() => {
+        this.shareTimer = undefined
+        if (this.joined) this.shareKeys()
+      }, Math.floor(Math.random() * REKEY_JITTER_MS * 2))
+      this.shareTimer.unref?.()
+    }
+  }
+
+  /** Members who do not hold the current epoch's key. */
+  private missingKeys (): string[] {
+    const state = this.membership.state
+    return [...state.members.keys()].filter((m) => !state.holders.has(m))
+  }
+
+  /** Hand the current epoch's key to members who lack it, in the epoch their invite gave them. */
+  private shareKeys (): void {
+    const state = this.membership.state
+    const epoch = this.epochs.get(state.epoch)
+    const missing = this.missingKeys()
+    if (epoch == null || missing.length === 0) return
+    const before = state
+    const records = keyOps(this.roomIdBytes, epoch.epoch, epoch.secret, missing.map(hexToBytes)).map((op) => this.membership.sign(op))
+    // Sealed where they can read it: the epoch each joined with (their invite's).
+    const targets = new Set(missing.map((m) => this.joinEpochOf(m)))
+    for (const record of records) {
+      for (const e of targets) void this.send('', MessageKind.CONTROL, record.bytes, this.epochs.get(e) != null ? e : undefined).catch(() => {})
+    }
+    this.membershipChanged(before)
+  }
+
+  /** The epoch a member's invite gave it (0 if unknown). */
+  private joinEpochOf (member: string): number {
+    for (const s of this.membership.state.applied) {
+      if (s.author === member && s.op.type === 'join') return s.op.grant?.epoch ?? 0
+    }
+    return 0
+  }
+
+  /**
+   * Remove a member (owners only): sign the removal, then start a new epoch whose key goes
+   * to every remaining member and not to them. Both are sealed in the current epoch, which
+   * the members (and the removed one) can read; from then on we speak only in the new one.
+   */
+  async remove (member: string): Promise<void> {
+    const state = this.membership.state
+    if (!this.membership.managed) throw new NotPermittedError('this room was made before members could be removed: make a new room to manage its members')
+    if (state.members.get(this.selfHex)?.role !== 'owner') throw new NotPermittedError('only an owner can remove a member')
+    if (member === this.selfHex) throw new NotPermittedError('you cannot remove yourself: leave the room instead')
+    if (!state.members.has(member)) throw new UnknownMemberError('no such member in this room (see: cryptochat members <roomId>)')
+    await this.control({ type: ControlType.REMOVE, member: hexToBytes(member) }, false)
+    await this.rekey()
+  }
+
+  /** Start a new epoch: a fresh secret wrapped for every member (ourselves included). */
+  async rekey (): Promise<number> {
+    const before = this.membership.state
+    const epoch = before.epoch + 1
+    const recipients = [...before.members.keys()].sort().map(hexToBytes)
+    const { ops } = newEpochOps(this.roomIdBytes, epoch, recipients)
+    const records = ops.map((op) => this.membership.sign(op))
+    // Published in the epoch everyone still holds, before we move on.
+    const from = this.current.epoch
+    for (const record of records) await this.send('', MessageKind.CONTROL, record.bytes, from).catch((err: any) => { log('epoch %d not published now: %s', epoch, err.message) })
+    this.membershipChanged(before)
+    void this.putControlToStores(from)
+    return epoch
   }
 
   /**
    * Sign a membership operation of ours, keep it in the log and send it to the room. With
    * nobody reachable it still counts here, and reaches members through log sync.
    */
-  async control (fields: OwnOp): Promise<void> {
+  async control (fields: OwnOp, putToStores = true): Promise<void> {
     const before = this.membership.state
     if (fields.type === ControlType.REVOKE && (fields.honored ?? []).length === 0 && fields.inviteId != null) {
       // The joins with this invite we have seen stay; any other is refused, however dated.
@@ -330,6 +426,26 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       await this.send('', MessageKind.CONTROL, record.bytes)
     } catch (err: any) {
       log('membership operation not published now (members get it by log sync): %s', err.message)
+    }
+    if (putToStores) void this.putControlToStores(this.current.epoch)
+  }
+
+  /**
+   * Leave our latest membership operations with the relays' stores (sealed in `epoch`),
+   * so a member who is away when no other is online still learns of them.
+   */
+  private async putControlToStores (epoch: number): Promise<void> {
+    const e = this.epochs.get(epoch)
+    if (e == null) return
+    const link = this.linkFor(e)
+    const envelopes = this.controlEnvelopes.filter((c) => c.epoch === epoch).map((c) => c.bytes)
+    if (envelopes.length === 0) return
+    for (const relay of link.peers().relays) {
+      try {
+        for await (const _frame of link.request(relay, { put: envelopes.map(wire) })) break
+      } catch (err: any) {
+        log('membership to the store of %s: %s', relay, err.message)
+      }
     }
   }
 
@@ -359,7 +475,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   }
 
   /** Answer a member's verified sync request from our history (or membership log). */
-  async * serveSync (request: SyncRequest): AsyncGenerator<SyncResponse> {
+  async * serveSync (request: SyncRequest, epoch = this.current.epoch): AsyncGenerator<SyncResponse> {
     if (request.log) {
       const records = this.membership.managed ? this.membership.recordsExcept(new Set(request.logHave.map((h) => bytesToHex(h)))) : []
       // Records are at most MAX_PAYLOAD_BYTES each: LOG_RECORDS_PER_FRAME stay within a frame.
@@ -369,7 +485,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       if (records.length === 0) yield syncResponse({ done: true })
       return
     }
-    yield * this.sync.serve(request)
+    // A requester proves one epoch: it gets nothing sealed in a later one (it could not
+    // open it; and a removed member must not even collect it).
+    yield * this.sync.serve(request, epoch)
   }
 
   /** Publish what is still waiting in the outbox (a peer appeared). */
@@ -377,18 +495,100 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     void this.outbox.flush()
   }
 
-  /** Current epoch of the room (0 until rekeying exists). */
+  /** The key epoch we send in: the latest we hold a key for. */
   get epoch (): number {
-    return this.room.epoch
+    return this.current.epoch
+  }
+
+  /** The room's chat topic (of the current epoch). */
+  get topic (): string {
+    return this.current.topic
+  }
+
+  /** The room's discovery topic (presence and transport announcements; current epoch). */
+  get meetTopic (): string {
+    return this.current.meetTopic
+  }
+
+  /** Signs sync requests in the current epoch; its public key names the topic. */
+  get topicKey (): SigningKeyPair {
+    return this.current.topicKey
+  }
+
+  /** The epoch whose chat or discovery topic is `topic`, if we hold it (routes members' sync requests). */
+  epochOfTopic (topic: string): number | undefined {
+    return this.epochs.ofTopic(topic)?.epoch
+  }
+
+  /** The current epoch and its secret: what an invite made now carries. */
+  inviteSecret (): { epoch: number, secret: Uint8Array } {
+    return { epoch: this.current.epoch, secret: this.current.secret }
+  }
+
+  /** How we reach peers for sync, proving the current epoch. */
+  private get link (): SyncLink {
+    return this.linkFor(this.current)
+  }
+
+  private linkFor (epoch: Epoch): SyncLink {
+    let link = this.links.get(epoch.epoch)
+    if (link == null) {
+      link = this.makeLink?.(epoch.topicKey) ?? NO_SYNC
+      this.links.set(epoch.epoch, link)
+    }
+    return link
+  }
+
+  private unsubscribeEpoch (epoch: Epoch): void {
+    for (const topic of [epoch.topic, epoch.meetTopic]) {
+      this.pubsub.unsubscribe(topic)
+      this.pubsub.topicValidators.delete(topic)
+    }
+  }
+
+  /** Subscribe to an epoch's topics, with our validator. */
+  private subscribeEpoch (epoch: Epoch): void {
+    for (const topic of [epoch.topic, epoch.meetTopic]) {
+      this.pubsub.topicValidators.set(topic, (_peer, msg) => this.validate(msg.data))
+      this.pubsub.subscribe(topic)
+    }
+  }
+
+  /**
+   * Take in every epoch secret the membership log gives us; move to the latest. We stay
+   * subscribed to older epochs' topics (only listening): members who were away come back
+   * there, and find us to fetch the new epoch's key from.
+   */
+  private refreshEpochs (): void {
+    let replacedCurrent = false
+    for (const [epoch, secret] of this.membership.epochSecrets()) {
+      const { added, replaced } = this.epochs.set(epoch, secret)
+      if (replaced != null) {
+        log('room %s: epoch %d was started by another owner first; using theirs', this.roomId, epoch)
+        if (this.joined) this.unsubscribeEpoch(replaced)
+        this.links.delete(epoch)
+        if (replaced === this.current) replacedCurrent = true
+      }
+      if (added != null && this.joined) this.subscribeEpoch(added)
+    }
+    const latest = this.epochs.latest()
+    if (replacedCurrent) this.current = this.epochs.get(this.current.epoch) ?? latest
+    if (latest.epoch <= this.current.epoch) return
+    const from = this.current.epoch
+    this.current = latest
+    log('room %s: now in epoch %d', this.roomId, latest.epoch)
+    this.whenOpen(() => { this.emit('epoch', { roomId: this.roomId, epoch: latest.epoch, previous: from }) })
+    if (this.joined) {
+      // Tell the members on the new topics how to reach us (they answer with theirs).
+      this.sendQuietly(MessageKind.JOIN)
+      void this.outbox.flush()
+    }
   }
 
   /** Install the validator and subscribe to the room's chat and discovery topics. */
   subscribe (): void {
     if (this.joined) return
-    for (const topic of [this.topic, this.meetTopic]) {
-      this.pubsub.topicValidators.set(topic, (_peer, msg) => this.validate(msg.data))
-      this.pubsub.subscribe(topic)
-    }
+    for (const epoch of this.epochs.all()) this.subscribeEpoch(epoch)
     this.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     this.joined = true
   }
@@ -422,6 +622,11 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (this.presenceTimer != null) return
     this.presenceTimer = setInterval(() => {
       this.sendQuietly(MessageKind.PRESENCE)
+      // Now and then compare membership logs with a linked member: an operation published
+      // while a link was down, or sealed in an epoch we could not open, arrives this way.
+      const members = this.link.peers().members
+      const peer = members[Math.floor(Math.random() * members.length)]
+      if (peer != null) void this.pullLog(peer)
       for (const m of this.memberList.expire(this.now() - PRESENCE_TIMEOUT_MS)) {
         this.emit('member', { roomId: this.roomId, event: 'gone', nick: m.nick, fingerprint: m.fingerprint, publicKey: m.publicKey, ts: this.now(), self: false })
       }
@@ -459,11 +664,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.presenceTimer = undefined
     for (const t of this.replyTimers) clearTimeout(t)
     this.replyTimers.clear()
+    if (this.rekeyTimer != null) clearTimeout(this.rekeyTimer)
+    if (this.shareTimer != null) clearTimeout(this.shareTimer)
     if (this.joined) {
-      for (const topic of [this.topic, this.meetTopic]) {
-        this.pubsub.unsubscribe(topic)
-        this.pubsub.topicValidators.delete(topic)
-      }
+      for (const epoch of this.epochs.all()) this.unsubscribeEpoch(epoch)
       this.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
       this.joined = false
     }
@@ -503,7 +707,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   validate (data: Uint8Array): TopicValidatorResult {
     let msg: OpenedMessage
     try {
-      msg = openMessage(this.roomIdBytes, (epoch) => this.keys.get(epoch), data)
+      msg = openMessage(this.roomIdBytes, (epoch) => this.epochs.get(epoch)?.key, data)
     } catch (err: any) {
       const reason: string = err?.name ?? 'Error'
       return this.refuse(reason, reason === 'UnknownEpochError' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject)
@@ -572,12 +776,17 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (!this.joined) return 'refused'
     let msg: OpenedMessage
     try {
-      msg = openMessage(this.roomIdBytes, (epoch) => this.keys.get(epoch), data)
+      msg = openMessage(this.roomIdBytes, (epoch) => this.epochs.get(epoch)?.key, data)
     } catch (err: any) {
       this.refuse(err?.name ?? 'Error', TopicValidatorResult.Reject)
       return 'refused'
     }
     const ts = Number(msg.timestamp)
+    // A membership operation left in a store (or handed over): the log judges it, whatever its date.
+    if (msg.kind === MessageKind.CONTROL) {
+      const result = this.takeControl(msg.control)
+      return result === 'added' ? 'accepted' : result === 'duplicate' ? 'duplicate' : 'refused'
+    }
     if (!HISTORY_KINDS.has(msg.kind)) return 'refused'
     if (ts > this.now() + MESSAGE_MAX_FUTURE_MS || ts < this.room.joinedAt - JOIN_SKEW_MS) return 'refused'
     const sender = bytesToHex(msg.sender)
@@ -740,10 +949,12 @@ export class RoomSession extends EventEmitter<RoomEvents> {
    * written to history first (`pending`), then published (`sent`) and later acknowledged
    * (`acked`): with no peer reachable it stays pending and goes out when one appears.
    */
-  async send (body: string, kind: MessageKind = MessageKind.TEXT, control?: Uint8Array): Promise<ChatMessageEvent> {
+  async send (body: string, kind: MessageKind = MessageKind.TEXT, control?: Uint8Array, inEpoch?: number): Promise<ChatMessageEvent> {
     checkOutgoing(this.nick, body)
-    const key = this.keys.get(this.epoch)
-    if (key == null) throw new UnknownEpochError(this.epoch)
+    // Normally the current epoch; a key handed to a member still in an older one goes there.
+    const epoch = inEpoch != null ? this.epochs.get(inEpoch) : this.current
+    if (epoch == null) throw new UnknownEpochError(inEpoch ?? this.current.epoch)
+    const key = epoch.key
     const seq = this.state.nextSeq
     // Numbers are reserved on disk (a block at a time) before use; if that fails, nothing
     // is sent: a reused number would be dropped as a replay by every receiver.
@@ -762,14 +973,14 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     const index = isHistory ? this.nextIndex : this.nextIndex - 1
     const bytes = sealMessage({
       roomId: this.roomIdBytes,
-      epoch: this.epoch,
+      epoch: epoch.epoch,
       key,
       senderSecretKey: this.identity.secretKey,
       senderPublicKey: this.identity.publicKey
     }, { seq, timestamp: BigInt(ts), kind, nick: this.nick, body, index: BigInt(index), ...(ANNOUNCE_KINDS.has(kind) ? this.transport?.() ?? {} : {}), ...(control != null ? { control } : {}) })
     if (isHistory) {
       const message = { sender: wire(this.identity.publicKey), seq, timestamp: BigInt(ts), kind, nick: this.nick, body, index: BigInt(index) }
-      const entry: HistoryEntry = { ...historyEntry(message, bytes, this.epoch, ts, 'self'), status: 'pending' }
+      const entry: HistoryEntry = { ...historyEntry(message, bytes, epoch.epoch, ts, 'self'), status: 'pending' }
       try {
         this.history.add(entry)
       } catch (err: any) {
@@ -781,7 +992,11 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       await this.outbox.submit(entry)
       return this.toEvent(entry)
     }
-    const topic = MEET_KINDS.has(kind) ? this.meetTopic : this.topic
+    if (kind === MessageKind.CONTROL) {
+      this.controlEnvelopes.push({ epoch: epoch.epoch, bytes })
+      if (this.controlEnvelopes.length > STORE_CONTROL_OPS) this.controlEnvelopes.shift()
+    }
+    const topic = MEET_KINDS.has(kind) ? epoch.meetTopic : epoch.topic
     try {
       await this.publishWhenReachable(topic, bytes, kind)
     } catch (err: any) {

@@ -69,6 +69,8 @@ export interface RoomSyncInit {
   onGap: (event: GapEvent) => void
   fingerprintOf: (sender: string) => string
   nickOf: (sender: string) => string
+  /** Under which name a relay's store cursor is kept (stores hold one topic per epoch). Default: the relay's id. */
+  storeKey?: (relay: string) => string
   now?: () => number
 }
 
@@ -121,7 +123,8 @@ export class RoomSync {
   /** Fetch what a relay's blind store kept since we last read it (a relay without a store refuses: fine). */
   async catchUpFromStore (relay: string): Promise<number> {
     const state = this.init.loadState()
-    let cursor = BigInt(state.storeCursors[relay] ?? '0')
+    const key = this.init.storeKey?.(relay) ?? relay
+    let cursor = BigInt(state.storeCursors[key] ?? '0')
     // The first read of a store starts at our join (less the skew), not 7 days back.
     const since = BigInt(Math.max(this.init.joinedAt - JOIN_SKEW_MS, 1))
     let count = 0
@@ -131,9 +134,9 @@ export class RoomSync {
       count += got.accepted
       if (got.received < SYNC_MAX_ENVELOPES || cursor <= from) break
     }
-    if (cursor > BigInt(state.storeCursors[relay] ?? '0')) {
+    if (cursor > BigInt(state.storeCursors[key] ?? '0')) {
       const fresh = this.init.loadState()
-      this.init.saveState({ ...fresh, storeCursors: { ...fresh.storeCursors, [relay]: cursor.toString() } })
+      this.init.saveState({ ...fresh, storeCursors: { ...fresh.storeCursors, [key]: cursor.toString() } })
     }
     if (count > 0) this.init.onCatchup({ roomId: this.init.roomId, count, from: 'store', peerId: relay })
     this.scheduleGapCheck()
@@ -221,7 +224,7 @@ export class RoomSync {
   }
 
   /** Answer a member's verified request from our history. */
-  async * serve (request: SyncRequest): AsyncGenerator<SyncResponse> {
+  async * serve (request: SyncRequest, maxEpoch = Number.MAX_SAFE_INTEGER): AsyncGenerator<SyncResponse> {
     const history = this.init.history
     const empty = syncResponse()
     if (request.have.length > 0) {
@@ -239,7 +242,7 @@ export class RoomSync {
       known: new Map(request.known.map((k) => [bytesToHex(k.sender), Number(k.upto)])),
       want: request.want.map((w) => ({ sender: bytesToHex(w.sender), first: Number(w.first), last: Number(w.last) })),
       limit
-    })
+    }).filter((e) => e.epoch <= maxEpoch)
     for (let i = 0; i < entries.length; i += SYNC_ENVELOPES_PER_FRAME) {
       const done = i + SYNC_ENVELOPES_PER_FRAME >= entries.length
       yield { ...empty, envelopes: entries.slice(i, i + SYNC_ENVELOPES_PER_FRAME).map((e) => wire(e.envelope)), done }

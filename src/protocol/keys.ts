@@ -29,7 +29,15 @@ export function topicForRoom (roomSecret: Uint8Array, roomId: Uint8Array): strin
 
 /** The epoch-0 message key of a room, derived from its secret (later epochs are random keys). */
 export function epochZeroKey (roomSecret: Uint8Array, roomId: Uint8Array): Uint8Array {
-  return deriveKey(roomSecret, roomId, `cryptochat/${PROTOCOL_VERSION}/epoch-key/0`)
+  return epochKey(roomSecret, roomId, 0)
+}
+
+/**
+ * The message key of `epoch`, derived from that epoch's secret (epoch 0's is the room
+ * secret; each later one is a fresh random secret an owner hands to the members).
+ */
+export function epochKey (epochSecret: Uint8Array, roomId: Uint8Array, epoch: number): Uint8Array {
+  return deriveKey(epochSecret, roomId, `cryptochat/${PROTOCOL_VERSION}/epoch-key/${epoch}`)
 }
 
 /**

@@ -1,0 +1,123 @@
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RoomSession } from '../../src/chat/index.js'
+import { ControlType } from '../../src/protocol/index.js'
+import { bytesToHex, hexToBytes } from '../../src/crypto/index.js'
+import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
+import type { Relay } from '../../relay-node/index.js'
+import type { RoomRecord } from '../../src/room/index.js'
+
+/** A room of named users on one in-process relay; each user's latest client and session. */
+class Room {
+  relay!: Relay
+  room!: RoomRecord
+  readonly users = new Map<string, TestUser>()
+  readonly clients = new Map<string, ChatClient>()
+  readonly sessions = new Map<string, RoomSession>()
+  readonly inboxes = new Map<string, ChatMessageEvent[]>()
+  private readonly all: ChatClient[] = []
+
+  async start (owner: string, others: string[]): Promise<void> {
+    const started = await startTestRelay()
+    this.relay = started.relay
+    const creator = makeUser(owner)
+    this.users.set(owner, creator)
+    this.room = createRoom({ name: 'team', relays: [started.addr], identity: creator.identity, rooms: creator.rooms })
+    for (const name of others) {
+      const user = makeUser(name)
+      this.users.set(name, user)
+      acceptInvite(issueInvite(this.room, creator.identity).code, this.room.roomId, user.rooms)
+    }
+    for (const name of [owner, ...others]) await this.open(name)
+    // Everyone is in everyone's log before the test starts.
+    for (const s of this.sessions.values()) await waitFor(() => s.roster().length === others.length + 1, 15_000, 'every member in every log')
+  }
+
+  async open (name: string): Promise<RoomSession> {
+    const { client, session } = await joinAs(this.users.get(name)!, this.room.roomId)
+    this.all.push(client)
+    this.clients.set(name, client)
+    this.sessions.set(name, session)
+    this.inboxes.set(name, collect<ChatMessageEvent>(session, 'message'))
+    return session
+  }
+
+  async stopUser (name: string): Promise<void> {
+    await this.clients.get(name)!.stop()
+  }
+
+  key (name: string): string {
+    return bytesToHex(this.users.get(name)!.identity.publicKey)
+  }
+
+  s (name: string): RoomSession {
+    return this.sessions.get(name)!
+  }
+
+  got (name: string, text: string): boolean {
+    return this.inboxes.get(name)!.some((m) => m.text === text)
+  }
+
+  async stop (): Promise<void> {
+    await Promise.all(this.all.map(async (c) => { await c.stop() }))
+    await this.relay?.stop()
+    for (const u of this.users.values()) removeDir(u.dataDir)
+  }
+}
+
+describe('removal with rekey (four members, in-process relay)', () => {
+  const r = new Room()
+  before(async () => { await r.start('alice', ['bob', 'carol', 'dave']) })
+  after(async () => { await r.stop() })
+
+  it('the owner removes carol: a new epoch for the others; carol, still running with the old key, reads and sends nothing more', async () => {
+    // Dave is away during the removal (his client stopped).
+    await r.stopUser('dave')
+    await r.s('alice').remove(r.key('carol'))
+    for (const name of ['alice', 'bob']) {
+      await waitFor(() => r.s(name).epoch === 1, 10_000, `${name} in epoch 1`)
+      assert.ok(!r.s(name).roster().some((m) => m.publicKey === r.key('carol')), `${name} no longer lists carol`)
+    }
+    assert.equal(r.s('carol').epoch, 0, 'carol got no key for the new epoch')
+    await r.s('alice').send('after carol left')
+    await waitFor(() => r.got('bob', 'after carol left'), 10_000, 'bob reads the new epoch')
+    // Carol still holds the old key and still speaks in the old epoch: nobody takes it.
+    await r.s('carol').send('carol is still here').catch(() => {})
+    await r.s('bob').send('bob after the removal')
+    await waitFor(() => r.got('alice', 'bob after the removal'), 10_000, 'alice reads bob')
+    assert.ok(!r.got('carol', 'after carol left') && !r.got('carol', 'bob after the removal'), 'carol read a message of the new epoch')
+    assert.ok(!r.got('alice', 'carol is still here') && !r.got('bob', 'carol is still here'), 'a removed member\'s message was accepted')
+  })
+
+  it('dave, away during the rekey, comes back: he gets the new epoch\'s key from a member and reads what was said', async () => {
+    const dave = await r.open('dave')
+    await waitFor(() => dave.epoch === 1, 20_000, 'dave in epoch 1')
+    await waitFor(() => r.got('dave', 'after carol left') && r.got('dave', 'bob after the removal'), 20_000, 'dave catches up the new epoch')
+    await r.s('alice').send('welcome back dave')
+    await waitFor(() => r.got('dave', 'welcome back dave'), 10_000, 'dave reads live messages of the new epoch')
+    assert.ok(!r.got('dave', 'carol is still here'))
+  })
+})
+
+describe('concurrent removals by two owners converge (in-process relay)', () => {
+  const r = new Room()
+  before(async () => { await r.start('alice', ['bob', 'erin', 'frank']) })
+  after(async () => { await r.stop() })
+
+  it('alice removes erin while bob removes frank: every member ends with the same members, and neither reads on', async () => {
+    await r.s('alice').control({ type: ControlType.PROMOTE, member: hexToBytes(r.key('bob')) })
+    await waitFor(() => r.s('bob').roster().find((m) => m.self)?.role === 'owner', 10_000, 'bob an owner')
+    await Promise.all([r.s('alice').remove(r.key('erin')), r.s('bob').remove(r.key('frank'))])
+    const expected = [r.key('alice'), r.key('bob')].sort()
+    for (const name of ['alice', 'bob', 'erin', 'frank']) {
+      await waitFor(() => JSON.stringify([...r.s(name).membership.state.members.keys()].sort()) === JSON.stringify(expected), 15_000,
+        () => `${name} to converge (has ${[...r.s(name).membership.state.members.keys()].map((k) => k.slice(0, 6)).join(',')})`)
+    }
+    // The epoch that won went to one of the removed (each owner had not yet seen the other's
+    // removal): an owner starts another, and everyone ends in it with no removed holder.
+    await waitFor(() => !r.s('alice').membership.needsRekey() && !r.s('bob').membership.needsRekey() && r.s('alice').epoch === r.s('bob').epoch, 20_000, 'a clean epoch at alice and bob')
+    await r.s('alice').send('only owners now')
+    await waitFor(() => r.got('bob', 'only owners now'), 10_000, 'bob reads alice')
+    assert.ok(!r.got('erin', 'only owners now') && !r.got('frank', 'only owners now'))
+  })
+})
