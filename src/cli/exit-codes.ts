@@ -61,6 +61,7 @@ export const EXIT_CODE_BY_ERROR: Record<string, number> = {
   KeystoreChangedError: ExitCode.STORAGE,
   InvalidRoomIdError: ExitCode.ROOM,
   UnknownRoomError: ExitCode.ROOM,
+  UnknownMemberError: ExitCode.ROOM,
   RoomConflictError: ExitCode.ROOM,
   RoomBusyError: ExitCode.ROOM,
   UnknownIdentityError: ExitCode.ROOM,

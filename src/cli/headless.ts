@@ -34,6 +34,7 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
   session.on('status', (e) => { output.json({ type: 'status', ...e }) })
   session.on('catchup', (e) => { output.json({ type: 'catchup', ...e }) })
   session.on('gap', (e) => { output.json({ type: 'gap', ...e }) })
+  session.on('epoch', (e) => { output.json({ type: 'epoch', ...e }) })
   // The room's signed membership log changed; our own JOIN refused ends the run (exit 16).
   let refusal: string | undefined
   session.on('membership', (e) => {

@@ -5,7 +5,7 @@ import { historyCommand } from './commands/history.js'
 import { idCommand } from './commands/id.js'
 import { inviteCommand } from './commands/invite.js'
 import { joinCommand } from './commands/join.js'
-import { invitesCommand, membersCommand, revokeCommand } from './commands/members.js'
+import { invitesCommand, membersCommand, removeCommand, revokeCommand } from './commands/members.js'
 import { passphraseCommand, type PassphraseAction } from './commands/passphrase.js'
 import { roomsCommand } from './commands/rooms.js'
 import { unverifyCommand, verifyCommand } from './commands/verify.js'
@@ -60,6 +60,12 @@ export function buildProgram (output: Output): Command {
     .argument('<roomId>', 'room id')
     .argument('<inviteId>', 'the invite\'s id (see: cryptochat invites <roomId>)')
     .action(async (roomId: string, inviteId: string, _opts, cmd: Command) => { await revokeCommand(roomId, inviteId, cmd.optsWithGlobals(), output) })
+
+  common(program.command('remove'))
+    .description('remove a member (owners): a new key epoch starts, which they do not get')
+    .argument('<roomId>', 'room id')
+    .argument('<fingerprint>', 'the member\'s fingerprint, or its first 8+ hex characters (see: cryptochat members <roomId>)')
+    .action(async (roomId: string, who: string, _opts, cmd: Command) => { await removeCommand(roomId, who, cmd.optsWithGlobals(), output) })
 
   common(program.command('members'))
     .description('list a room\'s members from its signed membership log: fingerprint, role, who added them')

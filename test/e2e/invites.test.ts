@@ -71,3 +71,53 @@ describe('invites you can control (real processes)', () => {
     assert.equal(hasStackTrace(bad.stderr), false)
   })
 })
+
+describe('removal from the command line (real processes)', () => {
+  const procs = new Procs()
+  const dirs = tempDirs('cryptochat-e2e-')
+  const dir = dirs.make
+
+  after(async () => {
+    await procs.stopAll()
+    dirs.removeAll()
+  })
+
+  test('`remove` by the owner (room not open) starts a new epoch: bob follows, carol reads and sends nothing more', async () => {
+    const relay = await startRelay(procs, dir('relay'))
+    const aliceDir = dir('alice')
+    const created = await procs.run('cryptochat', ['create', 'club', '--relay', relay.addr, '--nick', 'alice', '--json', '--data-dir', aliceDir])
+    const roomId = created.lines[0]?.roomId as string
+    const code = created.lines[0]?.invite as string
+    const bobDir = dir('bob')
+    const bob = procs.spawn('cryptochat', ['join', roomId, '--invite', code, '--nick', 'bob', '--json', '--data-dir', bobDir], 'bob')
+    await bob.waitForLine((l) => l.type === 'ready', 20_000, "bob's ready")
+    const carol = procs.spawn('cryptochat', ['join', roomId, '--invite', code, '--nick', 'carol', '--json', '--data-dir', dir('carol')], 'carol')
+    const carolReady = await carol.waitForLine((l) => l.type === 'ready', 20_000, "carol's ready")
+    // Alice's log must hold both joins before she can remove one: she opens the room once.
+    const alice = procs.spawn('cryptochat', ['join', roomId, '--json', '--data-dir', aliceDir], 'alice')
+    await alice.waitForLine((l) => l.type === 'membership' && l.event === 'joined' && l.fingerprint === carolReady.fingerprint, 20_000, 'alice learns carol joined')
+    alice.endStdin()
+    assert.equal((await alice.exited).code, 0)
+
+    const removed = await procs.run('cryptochat', ['remove', roomId, String(carolReady.fingerprint).slice(0, 12), '--json', '--data-dir', aliceDir], 40_000)
+    assert.equal(removed.code, 0, removed.stderr)
+    assert.equal(removed.lines[0]?.sent, true, removed.stdout)
+    await bob.waitForLine((l) => l.type === 'epoch' && l.epoch === 1, 15_000, 'bob in epoch 1')
+    await carol.waitForLine((l) => l.type === 'membership' && l.event === 'removed' && l.self === true, 15_000, 'carol told she was removed')
+
+    const alice2 = procs.spawn('cryptochat', ['join', roomId, '--json', '--data-dir', aliceDir], 'alice2')
+    await alice2.waitForLine((l) => l.type === 'ready', 20_000, "alice's ready again")
+    alice2.writeLine('said in epoch 1')
+    await bob.waitForLine((l) => l.type === 'message' && l.text === 'said in epoch 1', 15_000, 'bob reads the new epoch')
+    carol.writeLine('carol still talking')
+    bob.writeLine('bob after the removal')
+    await alice2.waitForLine((l) => l.type === 'message' && l.text === 'bob after the removal', 15_000, 'alice reads bob')
+    assert.ok(!carol.lines.some((l) => l.type === 'message' && (l.text === 'said in epoch 1' || l.text === 'bob after the removal')), 'carol read the new epoch')
+    assert.ok(!alice2.lines.some((l) => l.type === 'message' && l.text === 'carol still talking'), 'alice accepted a removed member\'s message')
+    assert.ok(!bob.lines.some((l) => l.type === 'message' && l.text === 'carol still talking'), 'bob accepted a removed member\'s message')
+
+    const notOwner = await procs.run('cryptochat', ['remove', roomId, String(carolReady.fingerprint).slice(0, 12), '--data-dir', bobDir])
+    assert.equal(notOwner.code, 9, notOwner.stderr)
+    assert.equal(hasStackTrace(notOwner.stderr), false)
+  })
+})

@@ -1,11 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { join } from 'node:path'
 import { readdirSync } from 'node:fs'
-import { NotPermittedError, UnknownInviteError, queueOp, readRoomMembership, invitesOf, rosterOf } from '../../chat/index.js'
-import { bytesToHex } from '../../crypto/index.js'
+import {
+  NotPermittedError, UnknownInviteError, UnknownMemberError, createChatClient, queueOp, readRoomMembership, invitesOf, rosterOf,
+  type RoomMembership, type RoomSession
+} from '../../chat/index.js'
+import { DEFAULT_NICK } from '../../constants.js'
+import { bytesToHex, hexToBytes } from '../../crypto/index.js'
+import { fingerprint } from '../../identity/index.js'
 import { parseRoomId, type RoomStore } from '../../room/index.js'
 import { fileExists } from '../../store/index.js'
-import { openContext, type CommonOptions } from '../context.js'
+import { openContext, type CommandContext, type CommonOptions } from '../context.js'
 import { UsageError } from '../errors.js'
 import type { Output } from '../output.js'
 
@@ -32,6 +37,83 @@ async function openElsewhere (rooms: RoomStore, roomId: string): Promise<boolean
 function queueEmpty (roomDir: string): boolean {
   const dir = join(roomDir, 'outgoing')
   return !fileExists(dir) || readdirSync(dir).every((n) => !n.endsWith('.json'))
+}
+
+/** How long a command that opened the room itself waits for a member to hear it. */
+const DELIVERY_WAIT_MS = 10_000
+
+/**
+ * Send what the room's queue holds now: open the room (as `join` would), let the session
+ * sign and publish it, and wait until `done` holds and a member is online to hear it (or
+ * DELIVERY_WAIT_MS pass: relays' stores keep it then). A relay that cannot be reached
+ * leaves it queued. Resolves with the number of members online, or undefined if not sent.
+ */
+async function deliverNow (ctx: CommandContext, roomId: string, done: (session: RoomSession) => boolean, output: Output): Promise<number | undefined> {
+  const room = ctx.rooms.require(roomId)
+  const client = createChatClient({ identity: ctx.identity, rooms: ctx.rooms, nick: room.nick ?? DEFAULT_NICK })
+  try {
+    await client.start()
+    const session = await client.joinRoom(room)
+    const online = (): number => session.roster().filter((m) => m.online && !m.self).length
+    const deadline = Date.now() + DELIVERY_WAIT_MS
+    while (Date.now() < deadline && !(queueEmpty(ctx.rooms.dir(roomId)) && done(session) && online() > 0)) await sleep(100)
+    return queueEmpty(ctx.rooms.dir(roomId)) ? online() : undefined
+  } catch (err: any) {
+    if (err?.name !== 'RelayUnreachableError' && err?.name !== 'JoinTimeoutError') throw err
+    output.err(`cryptochat: could not reach the room now (${String(err.message)})`)
+    return undefined
+  } finally {
+    await client.stop()
+  }
+}
+
+/** Hand queued operations to the process that has the room open, or open it and send them. */
+async function handOver (ctx: CommandContext, roomId: string, done: (session: RoomSession) => boolean, output: Output): Promise<{ sent: boolean, members?: number }> {
+  const dir = ctx.rooms.dir(roomId)
+  if (await openElsewhere(ctx.rooms, roomId)) {
+    const deadline = Date.now() + HANDOVER_WAIT_MS
+    while (!queueEmpty(dir) && Date.now() < deadline) await sleep(100)
+    return { sent: queueEmpty(dir) }
+  }
+  const members = await deliverNow(ctx, roomId, done, output)
+  return members != null ? { sent: true, members } : { sent: false }
+}
+
+/** A member of the room named by fingerprint (or a prefix of 8 or more hex characters). */
+function resolveMember (membership: RoomMembership, text: string): string {
+  const wanted = text.trim().toLowerCase()
+  if (!/^[0-9a-f]{8,}$/.test(wanted)) throw new UsageError(`'${text}' is not a fingerprint (its first 8 or more hex characters, as \`cryptochat members\` lists them)`)
+  const matches = [...membership.state.members.keys()].filter((key) => fingerprint(hexToBytes(key)).startsWith(wanted))
+  if (matches.length === 0) throw new UnknownMemberError(`no member of this room has fingerprint ${wanted} (see: cryptochat members <roomId>)`)
+  if (matches.length > 1) throw new UsageError(`several members' fingerprints start with ${wanted}: give more of it`)
+  return matches[0] as string
+}
+
+/**
+ * `cryptochat remove <roomId> <fingerprint>`: an owner removes a member. The room's open
+ * session (this one's, or one started for it) signs the removal and starts a new epoch
+ * whose key goes to every remaining member and not to them.
+ */
+export async function removeCommand (roomId: string, who: string, opts: CommonOptions, output: Output): Promise<void> {
+  const id = parseRoomId(roomId)
+  const ctx = await openContext(opts, output)
+  const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
+  if (!membership.managed) throw new NotPermittedError('this room was made before members could be removed: make a new room to manage its members')
+  const self = bytesToHex(ctx.identity.publicKey)
+  if (membership.state.members.get(self)?.role !== 'owner') throw new NotPermittedError('only an owner can remove a member')
+  const member = resolveMember(membership, who)
+  if (member === self) throw new NotPermittedError('you cannot remove yourself: leave the room instead')
+  const fp = fingerprint(hexToBytes(member))
+  queueOp(ctx.rooms.dir(id), { type: 'remove', member })
+  const epochBefore = membership.state.epoch
+  const result = await handOver(ctx, id, (session) => !session.roster().some((m) => m.publicKey === member) && session.epoch > epochBefore, output)
+  if (opts.json === true) {
+    output.json({ type: 'removed', roomId: id, fingerprint: fp, sent: result.sent, ...(result.members != null ? { membersOnline: result.members } : {}) })
+  } else if (result.sent) {
+    output.out(`Removed ${fp} from the room and started a new key epoch: they can no longer read or send. Members online: ${result.members ?? 'the open session told them'}; others get the new key when they come back.`)
+  } else {
+    output.out(`Removal of ${fp} queued: it is signed and the new key sent the next time you open the room (cryptochat join ${id}). Until then they can still read the room.`)
+  }
 }
 
 /** `cryptochat invites <roomId>`: the room's live invites (all with --all), as its membership log knows them. */
@@ -78,20 +160,14 @@ export async function revokeCommand (roomId: string, inviteId: string, opts: Com
     else output.out(`Invite ${invite} was already revoked.`)
     return
   }
-  const dir = ctx.rooms.dir(id)
-  queueOp(dir, { type: 'revoke', inviteId: invite })
-  let sent = false
-  if (await openElsewhere(ctx.rooms, id)) {
-    const deadline = Date.now() + HANDOVER_WAIT_MS
-    while (!queueEmpty(dir) && Date.now() < deadline) await sleep(100)
-    sent = queueEmpty(dir)
-  }
+  queueOp(ctx.rooms.dir(id), { type: 'revoke', inviteId: invite })
+  const { sent } = await handOver(ctx, id, (session) => session.membership.state.invites.get(invite)?.revoked === true, output)
   if (opts.json === true) {
     output.json({ type: 'revoked', roomId: id, inviteId: invite, sent })
   } else if (sent) {
     output.out(`Revoked invite ${invite}: the revocation was signed and sent to the room; members refuse any new join with it.`)
   } else {
-    output.out(`Revoked invite ${invite} here. Members learn of it the next time you open the room (cryptochat join ${id}); until then, members who have not heard of it may still let someone in with it.`)
+    output.out(`Revocation of invite ${invite} queued: it is signed and sent the next time you open the room (cryptochat join ${id}). Until then, members who have not heard of it may still let someone in with it.`)
   }
 }
 
