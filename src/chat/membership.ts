@@ -52,6 +52,8 @@ export interface IssueInviteInit {
   relays?: string[]
   /** How many may join with it (default 0: unlimited within its expiry). */
   maxUses?: number
+  /** The epoch (and its secret) the invite lets the newcomer read from: the room's current one (default: the one we entered with). */
+  epochSecret?: { epoch: number, secret: Uint8Array }
   now?: number
 }
 
@@ -73,8 +75,8 @@ export function issueInvite (room: RoomRecord, identity: Identity, init: IssueIn
   const code = encodeInvite({
     roomIdBytes: hexToBytes(room.roomId),
     roomName: room.name,
-    epoch: room.epoch,
-    roomSecret: room.secret,
+    epoch: init.epochSecret?.epoch ?? room.epoch,
+    roomSecret: init.epochSecret?.secret ?? room.secret,
     relays,
     issuedAt: now,
     expiresAt,

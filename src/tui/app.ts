@@ -1,12 +1,11 @@
 import {
-  describeMembership,
   acceptInvite, createRoom, issueInvite,
   type ChatClient, type ChatMessageEvent, type MemberEvent, type RoomSession
 } from '../chat/index.js'
 import type { Identity } from '../identity/index.js'
 import { groupFingerprint } from '../identity/index.js'
 import { HISTORY_SHOWN_ON_OPEN } from '../constants.js'
-import { MessageKind } from '../protocol/index.js'
+import { ControlType, MessageKind } from '../protocol/index.js'
 import type { RoomRecord, RoomStore } from '../room/index.js'
 import type { IdentityBook } from '../verify/index.js'
 import { checkArity, helpText, parseCommandLine } from './command-line.js'
@@ -17,6 +16,8 @@ import { actionFor, keyHelp, type KeyAction } from './keys.js'
 import { UiModel, type LogLine } from './model.js'
 import { qrLines } from './qr.js'
 import { VerificationCommands } from './verification.js'
+import { MembershipCommands, membershipLine } from './membership-commands.js'
+import { hexToBytes } from '../crypto/index.js'
 import type { TuiView } from './view.js'
 
 /** How often the status bar re-reads connection counts. */
@@ -57,6 +58,7 @@ export class TuiApp implements CommandContext {
   private statusTimer?: ReturnType<typeof setInterval>
   private quitting = false
   private readonly verification: VerificationCommands
+  private readonly management: MembershipCommands
 
   constructor (init: TuiAppInit) {
     this.init = init
@@ -69,6 +71,7 @@ export class TuiApp implements CommandContext {
       session: () => this.session(),
       refreshMembers: () => { for (const session of this.init.client.rooms()) this.syncMembers(session) }
     }, init.identities, init.identity)
+    this.management = new MembershipCommands({ info: (text) => { this.info(text) }, fail: (text) => { this.fail(text) }, session: () => this.session() })
   }
 
   /** Draw soon, once, however many events arrive in the same tick. */
@@ -138,8 +141,10 @@ export class TuiApp implements CommandContext {
       this.line(c.roomId, { kind: 'system', text: `caught up: ${c.count} message${c.count === 1 ? '' : 's'} you missed, from ${c.from === 'store' ? 'the relay\'s store' : 'a member'} (shown in place by time)` })
     })
     session.on('membership', (e) => {
-      const who = (fp: string): string => `${session.roster().find((m) => m.fingerprint === fp)?.nick || 'a member'} (${fp.slice(0, 8)})`
-      this.line(e.roomId, { kind: e.event === 'refused' && e.self ? 'error' : 'system', text: describeMembership(e, who) })
+      this.line(e.roomId, { kind: (e.event === 'refused' || e.event === 'removed') && e.self ? 'error' : 'system', text: membershipLine(session, e) })
+    })
+    session.on('epoch', (e) => {
+      this.line(e.roomId, { kind: 'system', text: `new key epoch ${e.epoch}: messages from now on are sealed with a key only current members hold` })
     })
     session.on('gap', (g) => {
       this.line(g.roomId, { kind: 'error', text: `${g.missing} message${g.missing === 1 ? '' : 's'} from ${g.nick !== '' ? g.nick : 'a member'} (${g.fingerprint.slice(0, 8)}) missing: nobody reachable has ${g.missing === 1 ? 'it' : 'them'}` })
@@ -362,11 +367,17 @@ export class TuiApp implements CommandContext {
     await this.invite({ qr: false })
   }
 
-  async invite (options: { expires?: string, qr: boolean }): Promise<void> {
+  async invite (options: { expires?: string, uses?: string, qr: boolean }): Promise<void> {
     const room = this.model.room
-    if (room == null) return this.fail('open a room first')
+    const session = this.session()
+    if (room == null || session == null) return this.fail('open a room first')
     const ttlMs = options.expires != null ? this.init.parseDuration(options.expires) : undefined
-    const issued = issueInvite(this.init.rooms.require(room.roomId), this.init.identity, ttlMs != null ? { ttlMs } : {})
+    const maxUses = options.uses != null ? Number(options.uses) : 0
+    if (!Number.isSafeInteger(maxUses) || maxUses < 0 || (options.uses != null && maxUses === 0)) return this.fail('--uses takes a whole number of people, 1 or more')
+    if (session.membership.state.ownersInvite && session.roster().find((m) => m.self)?.role !== 'owner') return this.fail('only owners may invite to this room')
+    const issued = issueInvite(this.init.rooms.require(room.roomId), this.init.identity, { ...(ttlMs != null ? { ttlMs } : {}), maxUses, epochSecret: session.inviteSecret() })
+    // Announced, so every member's /invites lists it.
+    if (session.membership.managed) void session.control({ type: ControlType.INVITE, inviteId: hexToBytes(issued.inviteId), expiresAt: BigInt(issued.expiresAt), maxUses })
     this.info(`invite to '${room.name}', valid until ${new Date(issued.expiresAt).toLocaleString()} (share it privately: it lets anyone read the room):`)
     this.info(`cryptochat join ${room.roomId} --invite ${issued.code}`)
     if (options.qr) {
@@ -376,6 +387,13 @@ export class TuiApp implements CommandContext {
       }
     }
   }
+
+  members (): void { this.management.members() }
+  async kick (who: string): Promise<void> { await this.management.kick(who) }
+  async promote (who: string): Promise<void> { await this.management.promote(who) }
+  invites (): void { this.management.invites() }
+  async revoke (inviteId: string): Promise<void> { await this.management.revoke(inviteId) }
+  async policy (who: string): Promise<void> { await this.management.policy(who) }
 
   async part (): Promise<void> {
     const room = this.model.room

@@ -11,7 +11,14 @@ export interface CommandContext {
   fail(text: string): void
   join(roomId: string, invite?: string): Promise<void>
   create(name: string): Promise<void>
-  invite(options: { expires?: string, qr: boolean }): Promise<void>
+  invite(options: { expires?: string, uses?: string, qr: boolean }): Promise<void>
+  /** Room management (the signed membership log). */
+  members(): void
+  kick(who: string): Promise<void>
+  promote(who: string): Promise<void>
+  invites(): void
+  revoke(inviteId: string): Promise<void>
+  policy(who: string): Promise<void>
   part(): Promise<void>
   setNick(nick: string): Promise<void>
   listRooms(): void
@@ -55,20 +62,74 @@ export const COMMANDS: Array<CommandSpec<CommandContext>> = [
   },
   {
     name: 'invite',
-    args: '[--expires <duration>] [--qr]',
+    args: '[--expires <duration>] [--uses <n>] [--qr]',
     summary: 'show a new invite to this room',
-    help: 'Signs a new invite to the current room (default lifetime 7 days; e.g. --expires 12h) and shows it; --qr also draws it as a QR code. Anyone holding it can read the room: share it privately.',
-    maxArgs: 3,
+    help: 'Signs a new invite to the current room (default lifetime 7 days; e.g. --expires 12h; --uses 1 lets only one person in) and shows it; --qr also draws it as a QR code. Anyone holding it can read the room: share it privately. /invites lists invites, /revoke stops one.',
+    maxArgs: 5,
     run: async (ctx, args) => {
       let expires: string | undefined
+      let uses: string | undefined
       let qr = false
       for (let i = 0; i < args.length; i++) {
         if (args[i] === '--qr') qr = true
         else if (args[i] === '--expires' && args[i + 1]?.startsWith('--') === false) expires = args[++i]
-        else return ctx.fail('usage: /invite [--expires <duration>] [--qr]')
+        else if (args[i] === '--uses' && args[i + 1]?.startsWith('--') === false) uses = args[++i]
+        else return ctx.fail('usage: /invite [--expires <duration>] [--uses <n>] [--qr]')
       }
-      await ctx.invite({ qr, ...(expires != null ? { expires } : {}) })
+      await ctx.invite({ qr, ...(expires != null ? { expires } : {}), ...(uses != null ? { uses } : {}) })
     }
+  },
+  {
+    name: 'members',
+    args: '',
+    summary: 'list the room\'s members from its signed log: roles, who added whom',
+    help: 'Lists everyone the room\'s signed membership log lists (online or away): nick, short fingerprint, owner or member, and who let them in. /who lists who is online now.',
+    maxArgs: 0,
+    run: (ctx) => { ctx.members() }
+  },
+  {
+    name: 'kick',
+    args: '<nick|fingerprint>',
+    summary: 'remove a member (owners): a new key epoch they do not get',
+    help: 'Removes a member from the room (owners only): the removal is signed into the room\'s log, and a fresh key is sent to every other member, each sealed to their identity. The removed member keeps what they already read, and can read or send nothing more. Members who are away get the new key from any member when they come back. From the shell: cryptochat remove <roomId> <fingerprint>.',
+    minArgs: 1,
+    maxArgs: 1,
+    run: async (ctx, args) => { await ctx.kick(args[0] as string) }
+  },
+  {
+    name: 'promote',
+    args: '<nick|fingerprint>',
+    summary: 'make a member an owner (owners)',
+    help: 'Makes a member an owner: owners can remove members, make owners, revoke any invite and decide who may invite (/policy).',
+    minArgs: 1,
+    maxArgs: 1,
+    run: async (ctx, args) => { await ctx.promote(args[0] as string) }
+  },
+  {
+    name: 'invites',
+    args: '',
+    summary: 'list the invites the room knows',
+    help: 'Lists invites as the room\'s log knows them: id, live/revoked/expired/used up, expiry, uses, issuer.',
+    maxArgs: 0,
+    run: (ctx) => { ctx.invites() }
+  },
+  {
+    name: 'revoke',
+    args: '<invite id>',
+    summary: 'revoke an invite (owners, or its issuer)',
+    help: 'Revokes an invite: members refuse any new join with it, and whoever tries is told. Those who already joined with it stay.',
+    minArgs: 1,
+    maxArgs: 1,
+    run: async (ctx, args) => { await ctx.revoke(args[0] as string) }
+  },
+  {
+    name: 'policy',
+    args: '<owners|anyone>',
+    summary: 'who may invite to this room (owners)',
+    help: '/policy owners: only owners may invite (invites from other members are refused by the room); /policy anyone: every member may (the default).',
+    minArgs: 1,
+    maxArgs: 1,
+    run: async (ctx, args) => { await ctx.policy(args[0] as string) }
   },
   {
     name: 'part',

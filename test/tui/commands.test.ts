@@ -12,7 +12,7 @@ class Recorder implements CommandContext {
   fail (text: string): void { this.calls.push(['fail', text]) }
   async join (roomId: string, invite?: string): Promise<void> { this.calls.push(['join', roomId, invite]) }
   async create (name: string): Promise<void> { this.calls.push(['create', name]) }
-  async invite (options: { expires?: string, qr: boolean }): Promise<void> { this.calls.push(['invite', options]) }
+  async invite (options: { expires?: string, uses?: string, qr: boolean }): Promise<void> { this.calls.push(['invite', options]) }
   async part (): Promise<void> { this.calls.push(['part']) }
   async setNick (nick: string): Promise<void> { this.calls.push(['setNick', nick]) }
   listRooms (): void { this.calls.push(['listRooms']) }
@@ -24,6 +24,12 @@ class Recorder implements CommandContext {
   clear (): void { this.calls.push(['clear']) }
   help (topic?: string): void { this.calls.push(['help', topic]) }
   async quit (): Promise<void> { this.calls.push(['quit']) }
+  members (): void { this.calls.push(['members']) }
+  async kick (who: string): Promise<void> { this.calls.push(['kick', who]) }
+  async promote (who: string): Promise<void> { this.calls.push(['promote', who]) }
+  invites (): void { this.calls.push(['invites']) }
+  async revoke (inviteId: string): Promise<void> { this.calls.push(['revoke', inviteId]) }
+  async policy (who: string): Promise<void> { this.calls.push(['policy', who]) }
 }
 
 /**
@@ -43,7 +49,7 @@ async function run (input: string): Promise<Call[]> {
   return ctx.calls
 }
 
-const REQUIRED = ['help', 'join', 'create', 'invite', 'part', 'nick', 'rooms', 'who', 'whois', 'verify', 'unverify', 'me', 'clear', 'quit']
+const REQUIRED = ['help', 'join', 'create', 'invite', 'part', 'nick', 'rooms', 'who', 'whois', 'verify', 'unverify', 'me', 'clear', 'quit', 'kick', 'members', 'revoke', 'invites', 'promote']
 
 describe('COMMANDS table', () => {
   it('names are unique, lower-case, without a slash or spaces', () => {
@@ -167,7 +173,7 @@ describe('running commands', () => {
   })
 
   it('/invite rejects unknown or incomplete options with a usage line', async () => {
-    const usage = [['fail', 'usage: /invite [--expires <duration>] [--qr]']]
+    const usage = [['fail', 'usage: /invite [--expires <duration>] [--uses <n>] [--qr]']]
     assert.deepEqual(await run('/invite --bogus'), usage)
     assert.deepEqual(await run('/invite 12h'), usage)
     assert.deepEqual(await run('/invite --qr --bogus'), usage)
@@ -175,8 +181,20 @@ describe('running commands', () => {
     assert.deepEqual(await run('/invite --qr --expires'), usage)
     // A flag is not a duration.
     assert.deepEqual(await run('/invite --expires --qr'), usage)
-    // Too many words: caught by arity before running.
     assert.deepEqual(await run('/invite --expires 1h --qr x'), usage)
+    assert.deepEqual(await run('/invite --uses'), usage)
+  })
+
+  it('/invite --uses, and the room-management commands call their method', async () => {
+    assert.deepEqual(await run('/invite --uses 1 --qr'), [['invite', { uses: '1', qr: true }]])
+    assert.deepEqual(await run('/members'), [['members']])
+    assert.deepEqual(await run('/kick bob'), [['kick', 'bob']])
+    assert.deepEqual(await run('/promote 1a2b3c4d'), [['promote', '1a2b3c4d']])
+    assert.deepEqual(await run('/invites'), [['invites']])
+    assert.deepEqual(await run('/revoke 00112233445566778899aabbccddeeff'), [['revoke', '00112233445566778899aabbccddeeff']])
+    assert.deepEqual(await run('/policy owners'), [['policy', 'owners']])
+    assert.equal((await run('/kick'))[0]?.[0], 'fail')
+    assert.equal((await run('/kick a b'))[0]?.[0], 'fail')
   })
 
   it('/part, /rooms, /who, /clear, /quit call their method', async () => {
@@ -220,7 +238,8 @@ describe('running commands', () => {
   it('every command runs against the fake context with plausible arguments and calls it once', async () => {
     const sample: Record<string, string> = {
       help: '/help', join: '/join r', create: '/create c', invite: '/invite', part: '/part', nick: '/nick n',
-      rooms: '/rooms', who: '/who', whois: '/whois w', verify: '/verify v', unverify: '/unverify u', me: '/me m', clear: '/clear', quit: '/quit'
+      rooms: '/rooms', who: '/who', whois: '/whois w', verify: '/verify v', unverify: '/unverify u', me: '/me m', clear: '/clear', quit: '/quit',
+      members: '/members', kick: '/kick k', promote: '/promote p', invites: '/invites', revoke: '/revoke r', policy: '/policy owners'
     }
     for (const spec of COMMANDS) {
       const input = sample[spec.name]

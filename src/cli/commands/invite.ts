@@ -29,7 +29,10 @@ export async function inviteCommand (roomId: string, opts: InviteOptions, output
   const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
   const self = membership.state.members.get(bytesToHex(ctx.identity.publicKey))
   if (membership.managed && membership.state.ownersInvite && self?.role !== 'owner') throw new NotPermittedError('only owners may invite to this room (an owner set it so)')
-  const invite = issueInvite(room, ctx.identity, { ...(ttlMs != null ? { ttlMs } : {}), maxUses })
+  // The newcomer reads from the room's current epoch (the latest whose key the log gave us).
+  const secrets = membership.epochSecrets()
+  const epoch = Math.max(...secrets.keys())
+  const invite = issueInvite(room, ctx.identity, { ...(ttlMs != null ? { ttlMs } : {}), maxUses, epochSecret: { epoch, secret: secrets.get(epoch) as Uint8Array } })
   // Announced to members (by whichever process opens the room), so `invites` lists it everywhere.
   if (membership.managed) queueOp(ctx.rooms.dir(id), { type: 'invite', inviteId: invite.inviteId, expiresAt: invite.expiresAt, maxUses })
   if (opts.json === true) {

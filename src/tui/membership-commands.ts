@@ -1,0 +1,142 @@
+import { describeMembership, type RoomSession, type RosterEntry } from '../chat/index.js'
+import { hexToBytes } from '../crypto/index.js'
+import { ControlType } from '../protocol/index.js'
+import { nickKey } from '../verify/index.js'
+import { shortFp } from './format.js'
+
+/** What the membership commands need from the app. */
+export interface MembershipHost {
+  info(text: string): void
+  fail(text: string): void
+  /** The session of the room on screen. */
+  session(): RoomSession | undefined
+}
+
+/**
+ * The UI side of room management: `/members` (the signed log's list: roles, who added
+ * whom), `/kick` (owners: removal and a new key epoch), `/promote`, `/revoke`,
+ * `/invites`, `/policy`. The session and the log do the work and check the rules again;
+ * this module names members and words the lines.
+ */
+export class MembershipCommands {
+  constructor (private readonly host: MembershipHost) {}
+
+  private current (): RoomSession | undefined {
+    const session = this.host.session()
+    if (session == null) this.host.fail('open a room first')
+    else if (!session.membership.managed) {
+      this.host.fail('this room was made before members were recorded: it has no owners or member list (make a new room to manage members)')
+      return undefined
+    }
+    return session
+  }
+
+  /** A member of the room by nick (one only) or by 8+ hex characters of fingerprint. */
+  private member (session: RoomSession, who: string): RosterEntry | undefined {
+    const roster = session.roster()
+    const byNick = roster.filter((m) => m.nick !== '' && nickKey(m.nick) === nickKey(who))
+    if (byNick.length > 1) {
+      this.host.fail(`${byNick.length} members use the nick ${who}: name one by fingerprint (/members shows them)`)
+      return undefined
+    }
+    if (byNick.length === 1) return byNick[0]
+    const prefix = who.toLowerCase()
+    const byFp = /^[0-9a-f]{8,40}$/.test(prefix) ? roster.filter((m) => m.fingerprint.startsWith(prefix)) : []
+    if (byFp.length === 1) return byFp[0]
+    this.host.fail(byFp.length > 1 ? `several members' fingerprints start with ${who}: give more of it` : `no member called ${who} in this room's log (/members lists them)`)
+    return undefined
+  }
+
+  private isOwner (session: RoomSession): boolean {
+    return session.roster().find((m) => m.self)?.role === 'owner'
+  }
+
+  /** `/members`. */
+  members (): void {
+    const session = this.current()
+    if (session == null) return
+    const roster = session.roster()
+    const name = (fp: string): string => {
+      const m = roster.find((r) => r.fingerprint === fp)
+      return m != null && m.nick !== '' ? `${m.nick} ${shortFp(fp)}` : shortFp(fp)
+    }
+    this.host.info(`${roster.length} member${roster.length === 1 ? '' : 's'} in the room's signed log (key epoch ${session.epoch}):`)
+    for (const m of roster) {
+      const who = `${m.nick !== '' ? m.nick : '?'} ${shortFp(m.fingerprint)}`
+      const added = m.addedBy != null ? `added by ${name(m.addedBy)}` : 'created the room'
+      this.host.info(`  ${who}  ${m.role}  ${added}${m.self ? '  (you)' : m.online ? '' : '  (away)'}`)
+    }
+  }
+
+  /** `/kick <nick|fingerprint>`: remove a member and start a new key epoch. */
+  async kick (who: string): Promise<void> {
+    const session = this.current()
+    if (session == null) return
+    if (!this.isOwner(session)) return this.host.fail('only an owner can remove a member')
+    const target = this.member(session, who)
+    if (target == null) return
+    if (target.self) return this.host.fail('you cannot remove yourself: /part leaves the room')
+    const started = Date.now()
+    try {
+      await session.remove(target.publicKey)
+    } catch (err: any) {
+      return this.host.fail(`could not remove ${who}: ${String(err.message)}`)
+    }
+    this.host.info(`removed ${target.nick !== '' ? target.nick : shortFp(target.fingerprint)}; new key epoch ${session.epoch} sent to the ${session.roster().length - 1} other member${session.roster().length === 2 ? '' : 's'} in ${Date.now() - started} ms. They keep what they already read; they read and send nothing more.`)
+  }
+
+  /** `/promote <nick|fingerprint>`: make a member an owner. */
+  async promote (who: string): Promise<void> {
+    const session = this.current()
+    if (session == null) return
+    if (!this.isOwner(session)) return this.host.fail('only an owner can make someone an owner')
+    const target = this.member(session, who)
+    if (target == null) return
+    if (target.role === 'owner') return this.host.fail(`${who} is already an owner`)
+    await session.control({ type: ControlType.PROMOTE, member: hexToBytes(target.publicKey) })
+  }
+
+  /** `/invites`: invites the room's log knows, live ones first. */
+  invites (): void {
+    const session = this.current()
+    if (session == null) return
+    const list = session.invites().sort((a, b) => (a.status === 'live' ? 0 : 1) - (b.status === 'live' ? 0 : 1) || a.expiresAt - b.expiresAt)
+    if (list.length === 0) return this.host.info('no invites known to this room yet (/invite makes one)')
+    for (const i of list) {
+      const uses = i.maxUses > 0 ? `${i.uses}/${i.maxUses} uses` : `${i.uses} uses`
+      this.host.info(`  ${i.inviteId}  ${i.status}  until ${new Date(i.expiresAt).toLocaleString()}  ${uses}  by ${i.issuer !== '' ? shortFp(i.issuer) : '?'}`)
+    }
+  }
+
+  /** `/revoke <inviteId>`. */
+  async revoke (inviteId: string): Promise<void> {
+    const session = this.current()
+    if (session == null) return
+    const id = inviteId.toLowerCase()
+    if (!/^[0-9a-f]{32}$/.test(id)) return this.host.fail('usage: /revoke <invite id> (32 hex characters; /invites lists them)')
+    const known = session.membership.state.invites.get(id)
+    const self = session.roster().find((m) => m.self)
+    if (!this.isOwner(session) && (known == null || known.issuer !== self?.publicKey)) return this.host.fail('only an owner or the invite\'s issuer can revoke it')
+    if (known?.revoked === true) return this.host.info(`invite ${id} is already revoked`)
+    await session.control({ type: ControlType.REVOKE, inviteId: hexToBytes(id) })
+  }
+
+  /** `/policy owners|anyone`: who may invite. */
+  async policy (who: string): Promise<void> {
+    const session = this.current()
+    if (session == null) return
+    if (who !== 'owners' && who !== 'anyone') return this.host.fail('usage: /policy owners|anyone (who may invite)')
+    if (!this.isOwner(session)) return this.host.fail('only an owner can set who may invite')
+    await session.control({ type: ControlType.POLICY, ownersInvite: who === 'owners' })
+  }
+}
+
+/** A membership event as a log line (names members by nick where known). */
+export function membershipLine (session: RoomSession, e: Parameters<typeof describeMembership>[0]): string {
+  const roster = session.roster()
+  const who = (fp: string): string => {
+    const nick = roster.find((m) => m.fingerprint === fp)?.nick
+    return nick != null && nick !== '' ? `${nick} (${shortFp(fp)})` : shortFp(fp)
+  }
+  return describeMembership(e, who)
+}
