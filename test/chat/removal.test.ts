@@ -1,7 +1,8 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RoomSession } from '../../src/chat/index.js'
-import { ControlType } from '../../src/protocol/index.js'
+import { ControlType, epochKey } from '../../src/protocol/index.js'
+import { findSecrets } from '../keystore/disk.js'
 import { bytesToHex, hexToBytes } from '../../src/crypto/index.js'
 import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
 import type { Relay } from '../../relay-node/index.js'
@@ -87,6 +88,15 @@ describe('removal with rekey (four members, in-process relay)', () => {
     await waitFor(() => r.got('alice', 'bob after the removal'), 10_000, 'alice reads bob')
     assert.ok(!r.got('carol', 'after carol left') && !r.got('carol', 'bob after the removal'), 'carol read a message of the new epoch')
     assert.ok(!r.got('alice', 'carol is still here') && !r.got('bob', 'carol is still here'), 'a removed member\'s message was accepted')
+  })
+
+  it('the new epoch\'s secret and key are nowhere in clear in any member\'s data directory', () => {
+    const { secret } = r.s('alice').inviteSecret()
+    const found: string[] = []
+    for (const [name, user] of r.users) {
+      found.push(...findSecrets(user.dataDir, { 'epoch 1 secret': secret, 'epoch 1 key': epochKey(secret, hexToBytes(r.room.roomId), 1) }).map((f) => `${name}: ${f}`))
+    }
+    assert.deepEqual(found, [])
   })
 
   it('dave, away during the rekey, comes back: he gets the new epoch\'s key from a member and reads what was said', async () => {
