@@ -31,14 +31,14 @@ export interface CatchupResult {
   history_open_ms: number
 }
 
-interface User { dir: string, identity: Identity, rooms: RoomStore }
+export interface User { dir: string, identity: Identity, rooms: RoomStore }
 
-function user (base: string, name: string): User {
+export function user (base: string, name: string): User {
   const dir = join(base, name)
   return { dir, identity: loadOrCreateIdentity(dir).identity, rooms: createRoomStore(dir) }
 }
 
-async function startRelay (base: string, name: string, store: boolean): Promise<{ relay: Relay, addr: string }> {
+export async function startRelay (base: string, name: string, store: boolean): Promise<{ relay: Relay, addr: string }> {
   const dir = join(base, name)
   const relay = await createRelay({
     privateKey: (await loadOrCreateRelayKey(dir)).key,

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { latencySvg, terminalCharts } from './charts.js'
 import { catchup, type CatchupResult } from './catchup.js'
+import { rekey, type RekeyResult } from './rekey.js'
 import { cryptoMicro } from './crypto.js'
 import { footprint, type Footprint } from './footprint.js'
 import { measureRoom, type KneeRow, type Row } from './measure.js'
@@ -101,6 +102,13 @@ async function main (argv: string[]): Promise<void> {
       return undefined
     })
   }
+  let rekeyed: RekeyResult | undefined
+  if (plan.rekeyMembers > 0) {
+    rekeyed = await rekey(plan.rekeyMembers).catch((err) => {
+      process.stderr.write(`\nbench: rekey not measured: ${String(err?.message ?? err)}\n`)
+      return undefined
+    })
+  }
   let profiled: { result: ProfileResult, profiles: Partial<Record<Variant, CpuProfile>> } | undefined
   if (plan.profile != null && plan.profile.variants.length > 0) {
     profiled = await profilePhase(plan.profile, baseId).catch((err) => {
@@ -130,6 +138,7 @@ async function main (argv: string[]): Promise<void> {
     rss_mb: fp?.rss_mb ?? { client_idle: null, relay_n50: null },
     crypto_us: micro,
     ...(caught != null ? { catchup: caught } : {}),
+    ...(rekeyed != null ? { rekey: rekeyed } : {}),
     ...(profiled != null ? { profile: profiled.result } : {}),
     targets: checkTargets(rows, ratioLayout, ratios, knees, fp),
     skipped: plan.skipped

@@ -34,6 +34,8 @@ export interface BenchPlan {
   crypto: boolean
   /** Missed messages a returning member catches up on (0: not measured). */
   catchupMessages: number
+  /** Room size in which a removal (and its new key epoch) is timed (0: not measured). */
+  rekeyMembers: number
   /** CPU profile of C and B (one process, N = 10), stage by stage; absent: not run. */
   profile?: ProfilePlan
 }
@@ -72,7 +74,7 @@ export interface ProfilePlan {
  */
 const PROFILE_PLAN: ProfilePlan = { variants: ['C', 'B'], n: RATIO_N, ratePerSec: PACED_RATE, seconds: 5, samplingUs: 250 }
 
-export const ALL_PHASES = ['latency', 'knee', 'footprint', 'crypto', 'catchup', 'profile'] as const
+export const ALL_PHASES = ['latency', 'knee', 'footprint', 'crypto', 'catchup', 'rekey', 'profile'] as const
 export type Phase = typeof ALL_PHASES[number]
 
 export interface PlanOptions {
@@ -104,6 +106,7 @@ const QUICK = {
   footprintSizes: [2, 10, 16],
   joinTrials: 2,
   catchupMessages: 2000,
+  rekeyMembers: 10,
   profileSeconds: 3
 }
 
@@ -124,6 +127,7 @@ const FULL = {
   footprintSizes: [2, 10, 25, 50],
   joinTrials: 5,
   catchupMessages: 10_000,
+  rekeyMembers: 50,
   profileSeconds: 5
 }
 
@@ -159,6 +163,7 @@ export function makePlan (opts: PlanOptions): BenchPlan {
     joinTrials: set.joinTrials,
     crypto: opts.phases.includes('crypto'),
     catchupMessages: opts.phases.includes('catchup') ? set.catchupMessages : 0,
+    rekeyMembers: opts.phases.includes('rekey') ? set.rekeyMembers : 0,
     // Always one process (one profile sees every member) and N = 10 (where the ratios are
     // read), whatever --layout and --sizes say; of C and B, those --variants names.
     ...(opts.phases.includes('profile') ? { profile: { ...PROFILE_PLAN, seconds: set.profileSeconds, variants: PROFILE_PLAN.variants.filter((v) => opts.variants.includes(v)) } } : {})

@@ -1,5 +1,6 @@
 /** The run's report: the JSON document (issue 8's shape plus more) and its markdown tables. */
 import type { CatchupResult } from './catchup.js'
+import type { RekeyResult } from './rekey.js'
 import type { Footprint } from './footprint.js'
 import type { KneeRow, Row } from './measure.js'
 import type { BenchPlan, Layout } from './plan.js'
@@ -22,6 +23,7 @@ export interface Report {
   crypto_us: Record<string, number>
   /** A member back after `messages` were sent without it: time to hold them all, and history's cost. */
   catchup?: CatchupResult
+  rekey?: RekeyResult
   /** CPU profile of C and B, stage by stage, and what C spends that B does not. */
   profile?: ProfileResult
   targets: TargetCheck[]
@@ -135,6 +137,12 @@ export function markdown (r: Report): string {
     const k = r.catchup
     parts.push('### Catch-up and history (one process)', table(['missed messages', 'from a relay store ms', 'from a member ms', 'history bytes/message', 'open history ms'], [
       [k.messages, k.from_store_ms, k.from_member_ms, k.history_bytes_per_message, k.history_open_ms]
+    ]))
+  }
+  if (r.rekey != null) {
+    const k = r.rekey
+    parts.push('### Removal with rekey (one process, members through the relay hub)', table(['members', 'wrap keys ms', 'owner\'s remove ms', 'median member in new epoch ms', 'last member in new epoch ms'], [
+      [k.members, k.wrap_ms, k.owner_ms, k.p50_member_ms, k.all_members_ms]
     ]))
   }
   if (r.profile != null) parts.push(...profileSection(r.profile))

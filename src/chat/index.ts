@@ -27,3 +27,4 @@ export {
 } from './membership.js'
 export { readRoomMembership, rosterOf, invitesOf, describeMembership, RoomMembership } from './room-membership.js'
 export { queueOp, type QueuedOp } from './op-queue.js'
+export { newEpochOps, keyOps, type Epoch } from './epochs.js'

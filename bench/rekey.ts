@@ -1,0 +1,84 @@
+/**
+ * How long removing a member takes, in one process: a room of `n` members on an
+ * in-process relay (members talk through its hub, not direct links, so that starting 50
+ * clients on 2 cores stays within the time budget); the owner removes one member and is
+ * timed from the call until every remaining member holds the new epoch's key (its
+ * `epoch` event). Also how long building and signing the key packages takes alone.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { acceptInvite, createChatClient, createRoom, issueInvite, newEpochOps, type ChatClient, type RoomSession } from '../src/chat/index.js'
+import { hexToBytes } from '../src/crypto/index.js'
+import { startRelay, user } from './catchup.js'
+import { progress } from './progress.js'
+import { percentile, round } from './stats.js'
+
+/** What {@link rekey} measured. */
+export interface RekeyResult {
+  members: number
+  /** Wrapping the new epoch's secret for every remaining member (X25519 + AEAD each), no signing or network. */
+  wrap_ms: number
+  /** The owner's `remove` call: sign the removal and the epoch, publish both. */
+  owner_ms: number
+  /** From the call until the median / the last remaining member was in the new epoch. */
+  p50_member_ms: number
+  all_members_ms: number
+}
+
+async function waitUntil (check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`rekey: timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** Measure one removal in a room of `n` members. */
+export async function rekey (n: number): Promise<RekeyResult> {
+  const base = mkdtempSync(join(tmpdir(), 'cryptochat-bench-rekey-'))
+  const clients: ChatClient[] = []
+  const stops: Array<() => Promise<void>> = []
+  try {
+    const { relay, addr } = await startRelay(base, 'relay', false)
+    stops.push(async () => { await relay.stop() })
+    const owner = user(base, 'owner')
+    const room = createRoom({ name: 'rekey', relays: [addr], identity: owner.identity, rooms: owner.rooms })
+    const sessions: RoomSession[] = []
+    for (let i = 0; i < n; i++) {
+      const u = i === 0 ? owner : user(base, `m${i}`)
+      if (i > 0) acceptInvite(issueInvite(room, owner.identity).code, room.roomId, u.rooms)
+      const client = createChatClient({ identity: u.identity, rooms: u.rooms, nick: `m${i}`, listen: ['/ip4/127.0.0.1/tcp/0'], linkMembers: false })
+      clients.push(client)
+      await client.start()
+      sessions.push(await client.joinRoom(u.rooms.require(room.roomId)))
+      progress(`rekey: ${i + 1}/${n} members joined…`)
+    }
+    const ownerSession = sessions[0] as RoomSession
+    await waitUntil(() => ownerSession.roster().length === n, 120_000, `the owner's log to list ${n} members`)
+    const victim = sessions[n - 1] as RoomSession
+    const victimKey = victim.roster().find((m) => m.self)?.publicKey as string
+    const remaining = sessions.slice(0, n - 1)
+
+    // The key packages alone.
+    const recipients = ownerSession.roster().filter((m) => m.publicKey !== victimKey).map((m) => hexToBytes(m.publicKey))
+    let started = performance.now()
+    newEpochOps(hexToBytes(room.roomId), 99, recipients)
+    const wrapMs = performance.now() - started
+
+    progress(`rekey: removing one of ${n} members…`)
+    const reached: number[] = []
+    started = performance.now()
+    for (const s of remaining) s.once('epoch', () => { reached.push(performance.now() - started) })
+    await ownerSession.remove(victimKey)
+    const ownerMs = performance.now() - started
+    await waitUntil(() => reached.length === remaining.length, 60_000, `${remaining.length} members in the new epoch (${reached.length} so far)`)
+    if (victim.epoch !== 0) throw new Error('rekey: the removed member got the new key')
+    const sorted = [...reached].sort((a, b) => a - b)
+    return { members: n, wrap_ms: round(wrapMs), owner_ms: round(ownerMs), p50_member_ms: round(percentile(sorted, 50)), all_members_ms: round(sorted.at(-1) ?? NaN) }
+  } finally {
+    for (const c of clients.reverse()) await c.stop().catch(() => {})
+    for (const stop of stops.reverse()) await stop().catch(() => {})
+    rmSync(base, { recursive: true, force: true })
+  }
+}
