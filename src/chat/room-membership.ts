@@ -12,6 +12,11 @@ import { ControlType, InviteGrant, controlOp, openControl, signControl, wire, ty
 
 const log = logger('cryptochat:membership')
 
+/** Most operations one author may have in a log (a member who signs more is ignored past it). */
+const MAX_OPS_PER_AUTHOR = 2000
+/** Most verified operations from unknown authors held aside, in memory. */
+const MAX_PENDING_OPS = 1000
+
 /** The membership log's file in a room's directory. */
 export const MEMBERSHIP_FILE = 'membership.log'
 
@@ -89,6 +94,9 @@ export class RoomMembership {
   private readonly file?: RecordLog
   private readonly records = new Map<string, ControlRecord>()
   private readonly ids = new Set<string>()
+  private readonly perAuthor = new Map<string, number>()
+  /** Verified records whose author the log does not know yet. */
+  private readonly pending = new Map<string, ControlRecord>()
   private cached?: MembershipState
   private readonly now: () => number
 
@@ -124,6 +132,8 @@ export class RoomMembership {
     if (held != null && held.id <= record.id) return false
     this.records.set(key, record)
     this.ids.add(record.id)
+    const author = bytesToHex(record.op.author)
+    if (held == null) this.perAuthor.set(author, (this.perAuthor.get(author) ?? 0) + 1)
     if (held != null) this.ids.delete(held.id)
     this.cached = undefined
     return true
@@ -138,15 +148,54 @@ export class RoomMembership {
     return true
   }
 
-  /** Check and take in record bytes; 'refused' when they do not verify. */
-  addBytes (bytes: Uint8Array): 'added' | 'duplicate' | 'refused' {
+  /**
+   * Whether a record may enter the log now: its author is or was a member (or, for a
+   * JOIN, its grant's issuer is or was), and has not used up its quota. Anyone holding
+   * a room key can sign operations; only these can matter, so only these are kept.
+   */
+  private admissible (record: ControlRecord): boolean {
+    if (!this.managed) return true
+    const state = this.state
+    const known = (key: string): boolean => key === this.init.creator || state.members.has(key) || state.departed.has(key)
+    const author = bytesToHex(record.op.author)
+    if (record.op.type === ControlType.JOIN) {
+      if (!known(bytesToHex(record.op.grant?.issuer ?? new Uint8Array(0)))) return false
+    } else if (!known(author)) {
+      return false
+    }
+    return (this.perAuthor.get(author) ?? 0) < MAX_OPS_PER_AUTHOR
+  }
+
+  /**
+   * Check and take in record bytes: 'refused' when they do not verify, 'pending' when
+   * their author is not (yet) known to the log (kept aside, in memory, and taken in when
+   * it is: a member's operations can arrive before its JOIN).
+   */
+  addBytes (bytes: Uint8Array): 'added' | 'duplicate' | 'pending' | 'refused' {
     let record: ControlRecord
     try {
       record = openControl(bytes, this.roomIdBytes)
     } catch {
       return 'refused'
     }
-    return this.add(record) ? 'added' : 'duplicate'
+    if (this.ids.has(record.id)) return 'duplicate'
+    if (!this.admissible(record)) {
+      if (this.pending.size >= MAX_PENDING_OPS) this.pending.delete(this.pending.keys().next().value as string)
+      this.pending.set(record.id, record)
+      return 'pending'
+    }
+    if (!this.add(record)) return 'duplicate'
+    // What waited for this record's author may now be taken in.
+    for (let progress = true; progress;) {
+      progress = false
+      for (const [id, held] of this.pending) {
+        if (this.ids.has(id)) { this.pending.delete(id); continue }
+        if (!this.admissible(held)) continue
+        this.pending.delete(id)
+        if (this.add(held)) progress = true
+      }
+    }
+    return 'added'
   }
 
   /** Sign an operation of ours with our next counter, keep it, and return it (to publish). */

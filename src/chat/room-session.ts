@@ -2,11 +2,11 @@ import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS, SEQ_RESERVE_BLOCK } from '../constants.js'
-import { bytesToHex, hexToBytes, type SigningKeyPair } from '../crypto/index.js'
+import { bytesToHex, equalBytes, hexToBytes, type SigningKeyPair } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import { RoomHistory, historyEntry, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
 import {
-  ControlType, MessageKind, UnknownEpochError, syncResponse, checkOutgoing, envelopeHash, openMessage, sealMessage, unpackBits,
+  ControlType, MessageKind, UnknownEpochError, syncResponse, openControl, type ControlRecord, checkOutgoing, envelopeHash, openMessage, sealMessage, unpackBits,
   wire, type OpenedMessage, type SyncRequest, type SyncResponse
 } from '../protocol/index.js'
 import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
@@ -32,6 +32,8 @@ const OP_QUEUE_POLL_MS = 1000
 const STORE_CONTROL_OPS = 32
 /** An owner waits this long (plus as much at random) before starting an epoch a removal still calls for. */
 const REKEY_JITTER_MS = 1500
+/** A live membership operation must be dated within this of our clock. */
+const CONTROL_FRESH_MS = 10 * 60_000
 
 /** Options of a {@link RoomSession}. */
 export interface RoomSessionInit {
@@ -303,10 +305,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   }
 
   /** Take in a membership record (verified here); emits what changed. */
-  private takeControl (bytes: Uint8Array): 'added' | 'duplicate' | 'refused' {
+  private takeControl (bytes: Uint8Array): 'added' | 'duplicate' | 'pending' | 'refused' {
     if (!this.membership.managed) return 'refused'
     const before = this.membership.state
-    let result: 'added' | 'duplicate' | 'refused'
+    let result: 'added' | 'duplicate' | 'pending' | 'refused'
     try {
       result = this.membership.addBytes(bytes)
     } catch (err: any) {
@@ -343,7 +345,11 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (this.shareTimer == null && this.missingKeys().length > 0 && this.epochs.get(state.epoch) != null) {
       this.shareTimer = setTimeout(() => {
         this.shareTimer = undefined
-        if (this.joined) this.shareKeys()
+        try {
+          if (this.joined) this.shareKeys()
+        } catch (err: any) {
+          log('sharing the epoch key: %s', err.message)
+        }
       }, Math.floor(Math.random() * REKEY_JITTER_MS * 2))
       this.shareTimer.unref?.()
     }
@@ -741,9 +747,19 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (admission === 'full') return this.refuse('SenderLimitError', TopicValidatorResult.Ignore)
     this.scheduleReplayFlush()
     if (msg.kind === MessageKind.CONTROL) {
+      // Live operations come from their author, dated now: an author cannot slip in an
+      // operation dated into the past (before a revocation, say) through live traffic.
+      let record: ControlRecord
+      try {
+        record = openControl(msg.control, this.roomIdBytes)
+      } catch {
+        return this.refuse('ForgedControlError', TopicValidatorResult.Reject)
+      }
+      if (!equalBytes(record.op.author, msg.sender)) return this.refuse('ForgedControlError', TopicValidatorResult.Reject)
+      if (Math.abs(Number(record.op.timestamp) - now) > CONTROL_FRESH_MS) return this.refuse('StaleControlError', TopicValidatorResult.Ignore)
       const result = this.takeControl(msg.control)
       if (result === 'refused') return this.refuse('ForgedControlError', TopicValidatorResult.Reject)
-      return TopicValidatorResult.Accept
+      return result === 'pending' ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept
     }
     // History is written now (before the Accept is returned, so a crash cannot lose an
     // accepted message); it is shown after gossipsub has taken the Accept, so forwarding
@@ -785,7 +801,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     // A membership operation left in a store (or handed over): the log judges it, whatever its date.
     if (msg.kind === MessageKind.CONTROL) {
       const result = this.takeControl(msg.control)
-      return result === 'added' ? 'accepted' : result === 'duplicate' ? 'duplicate' : 'refused'
+      return result === 'added' ? 'accepted' : result === 'refused' ? 'refused' : 'duplicate'
     }
     if (!HISTORY_KINDS.has(msg.kind)) return 'refused'
     if (ts > this.now() + MESSAGE_MAX_FUTURE_MS || ts < this.room.joinedAt - JOIN_SKEW_MS) return 'refused'

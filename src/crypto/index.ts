@@ -14,7 +14,7 @@
 export { seal, open, type Sealed } from './aead.js'
 export { deriveKey, hash } from './kdf.js'
 export {
-  generateSigningKeyPair, publicKeyOf, sign, verify,
+  generateSigningKeyPair, publicKeyOf, sign, verify, isStrongPublicKey,
   PUBLIC_KEY_BYTES, SECRET_KEY_BYTES, SIGNATURE_BYTES, type SigningKeyPair
 } from './sign.js'
 export { DecryptionError, KeyLengthError } from './errors.js'

@@ -3,6 +3,7 @@ import { concatBytes } from '@noble/hashes/utils.js'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { DecryptionError, KeyLengthError } from './errors.js'
 import { deriveKey } from './kdf.js'
+import { isStrongPublicKey } from './sign.js'
 
 /** One recipient's copy of a wrapped key: its Ed25519 identity key, and the key sealed to it. */
 export interface WrappedKey {
@@ -38,7 +39,9 @@ function kek (shared: Uint8Array, ephemeral: Uint8Array, recipient: Uint8Array, 
 export function wrapKey (key: Uint8Array, recipients: Uint8Array[], context: Uint8Array): KeyPackage {
   if (key.length !== 32) throw new KeyLengthError('a wrapped key must be 32 bytes')
   const eph = x25519.keygen()
-  const keys = recipients.map((recipient) => {
+  // A weak key could not have signed its way into a room; skip it rather than fail the
+  // whole package (and with it a removal).
+  const keys = recipients.filter((r) => isStrongPublicKey(r)).map((recipient) => {
     const shared = x25519.getSharedSecret(eph.secretKey, ed25519.utils.toMontgomery(recipient))
     const k = kek(shared, eph.publicKey, recipient, context)
     return { recipient, wrapped: xchacha20poly1305(k, ZERO_NONCE, context).encrypt(key) }

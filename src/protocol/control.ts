@@ -1,5 +1,5 @@
 import { INVITE_ID_BYTES, MAX_HONORED, MAX_KEYS_PER_OP, MAX_PAYLOAD_BYTES, MAX_ROOM_NAME_BYTES, PROTOCOL_VERSION } from '../constants.js'
-import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, bytesToHex, equalBytes, hash, sign, verify } from '../crypto/index.js'
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, bytesToHex, equalBytes, hash, isStrongPublicKey, sign, verify } from '../crypto/index.js'
 import { ControlOp, ControlType, InviteGrant, SignedControl } from './cryptochat.js'
 import { ForgedMessageError, MalformedMessageError } from './errors.js'
 import { utf8Length } from './message.js'
@@ -23,7 +23,7 @@ export interface ControlRecord {
 export function signControl (secretKey: Uint8Array, op: ControlOp): ControlRecord {
   const encoded = ControlOp.encode(op)
   const bytes = SignedControl.encode({ op: encoded, signature: wire(sign(secretKey, CONTROL_DOMAIN, encoded)) })
-  return { op, bytes, id: bytesToHex(hash(bytes)) }
+  return { op, bytes, id: recordId(encoded) }
 }
 
 /** An empty operation of `type`, for filling in. */
@@ -67,6 +67,9 @@ export function openControl (bytes: Uint8Array, roomId: Uint8Array): ControlReco
     throw malformed('is not valid protobuf')
   }
   if (signed.signature.length !== SIGNATURE_BYTES) throw malformed('has no valid signature')
+  // One operation, one encoding: bytes with extra or reordered fields would be a "new"
+  // record of the same operation (a way to flood logs, or to replace a record).
+  if (!equalBytes(SignedControl.encode(signed), bytes) || !equalBytes(ControlOp.encode(op), signed.op)) throw malformed('is not canonically encoded')
   if (op.author.length !== KEY) throw malformed('has a malformed author')
   if (!equalBytes(op.roomId, roomId)) throw malformed('is for another room')
   if (!TYPES.has(op.type as string)) throw malformed('is of an unknown type')
@@ -78,27 +81,32 @@ export function openControl (bytes: Uint8Array, roomId: Uint8Array): ControlReco
     if (g == null || !equalBytes(g.roomId, roomId) || !equalBytes(g.inviteId, op.inviteId) || g.issuer.length !== KEY) throw malformed('has a malformed invite grant')
     if (!verifyGrant(g, op.grantSignature)) throw new ForgedMessageError('invite grant signature does not verify')
   }
-  return { op, bytes, id: bytesToHex(hash(bytes)) }
+  return { op, bytes, id: recordId(signed.op) }
+}
+
+/** A record's id: the hash of its signed operation (Ed25519 signatures here are deterministic). */
+function recordId (opBytes: Uint8Array): string {
+  return bytesToHex(hash(opBytes))
 }
 
 function checkFields (op: ControlOp): void {
   switch (op.type) {
     case ControlType.REMOVE:
     case ControlType.PROMOTE:
-      if (op.member.length !== KEY) throw malformed('names no valid member')
+      if (!isStrongPublicKey(op.member)) throw malformed('names no valid member')
       break
     case ControlType.JOIN:
     case ControlType.INVITE:
     case ControlType.REVOKE:
       if (op.inviteId.length !== INVITE_ID_BYTES) throw malformed('names no valid invite')
-      if (op.honored.some((m) => m.length !== KEY)) throw malformed('lists a malformed member')
+      if (op.honored.some((m) => !isStrongPublicKey(m))) throw malformed('lists a malformed member')
       break
     case ControlType.RENAME:
       if (op.name.trim().length === 0 || utf8Length(op.name) > MAX_ROOM_NAME_BYTES || /\p{Cc}/u.test(op.name)) throw malformed('has an invalid room name')
       break
     case ControlType.EPOCH:
     case ControlType.KEYS:
-      if (op.epoch < 1 || op.ephemeral.length !== 32 || op.keys.some((k) => k.recipient.length !== KEY || k.wrapped.length !== 48)) throw malformed('has malformed keys')
+      if (op.epoch < 1 || op.ephemeral.length !== 32 || op.keys.some((k) => !isStrongPublicKey(k.recipient) || k.wrapped.length !== 48)) throw malformed('has malformed keys')
       break
     default:
       break
