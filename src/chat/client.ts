@@ -110,7 +110,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     this.members = new MemberLinks(node, this.init.linkMembers !== false)
     this.members.on('linked', ({ roomId, peerId }) => {
       const session = this.sessions.get(roomId)
-      session?.flushOutbox()
+      // Pulls the membership log, then sends what waits in the outbox, then catches up.
       session?.catchUpFromMember(peerId)
     })
     // Members (and only holders of a room's secret: every request carries a proof) may

@@ -1,7 +1,7 @@
 import { MAX_KEYS_PER_OP } from '../constants.js'
 import { equalBytes, randomBytes, wrapKey, type SigningKeyPair } from '../crypto/index.js'
 import { ControlType, epochKey, meetTopicForRoom, topicKeyForRoom, topicOfKey, wire } from '../protocol/index.js'
-import { epochWrapContext, type OwnOp } from './room-membership.js'
+import { epochCommitment, epochWrapContext, type OwnOp } from './room-membership.js'
 
 /** What one key epoch of a room derives from its secret: message key, topics, topic key. */
 export interface Epoch {
@@ -81,7 +81,9 @@ export class EpochSet {
  */
 export function newEpochOps (roomId: Uint8Array, epoch: number, recipients: Uint8Array[]): { secret: Uint8Array, ops: OwnOp[] } {
   const secret = randomBytes(32)
-  return { secret, ops: keyOps(roomId, epoch, secret, recipients, ControlType.EPOCH) }
+  const ops = keyOps(roomId, epoch, secret, recipients, ControlType.EPOCH)
+  ops[0] = { ...ops[0] as OwnOp, commitment: wire(epochCommitment(roomId, epoch, secret)) }
+  return { secret, ops }
 }
 
 /** KEYS operations handing `epoch`'s secret to more members (newcomers, or those an EPOCH missed). */

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import { MAX_CONTROL_OPS, PROTOCOL_VERSION } from '../constants.js'
-import { bytesToHex, concatBytes, hexToBytes, unwrapKey } from '../crypto/index.js'
+import { bytesToHex, concatBytes, equalBytes, hash, hexToBytes, unwrapKey } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import type { InviteInfo, MembershipEvent, RosterEntry } from './events.js'
 import { checkRecordLog, createRecordLog, historyKey, type RecordLog } from '../history/index.js'
@@ -52,6 +52,11 @@ export function epochWrapContext (roomId: Uint8Array, epoch: number): Uint8Array
   return concatBytes(new TextEncoder().encode(`cryptochat/${PROTOCOL_VERSION}/epoch-secret|`), roomId, e)
 }
 
+/** What an EPOCH operation commits its secret to: SHA-256 of label, room, epoch and secret. */
+export function epochCommitment (roomId: Uint8Array, epoch: number, secret: Uint8Array): Uint8Array {
+  return hash(concatBytes(epochWrapContext(roomId, epoch), new TextEncoder().encode('|commitment|'), secret))
+}
+
 /** The membership model's view of a wire operation. */
 export function toSignedOp (op: ControlOp): SignedOp {
   const base = { author: bytesToHex(op.author), index: Number(op.index), ts: Number(op.timestamp) }
@@ -67,8 +72,8 @@ export function toSignedOp (op: ControlOp): SignedOp {
       }
       break
     }
-    case ControlType.LEAVE: m = { type: 'leave' }; break
-    case ControlType.REMOVE: m = { type: 'remove', member: hex(op.member) }; break
+    case ControlType.LEAVE: m = { type: 'leave', uptoMessage: Number(op.uptoMessage) }; break
+    case ControlType.REMOVE: m = { type: 'remove', member: hex(op.member), upto: Number(op.upto), uptoMessage: Number(op.uptoMessage), honored: op.honored.map(hex) }; break
     case ControlType.PROMOTE: m = { type: 'promote', member: hex(op.member) }; break
     case ControlType.RENAME: m = { type: 'rename', name: op.name }; break
     case ControlType.INVITE: m = { type: 'invite', inviteId: hex(op.inviteId), expiresAt: Number(op.expiresAt), maxUses: op.maxUses }; break
@@ -198,12 +203,28 @@ export class RoomMembership {
     return 'added'
   }
 
-  /** Sign an operation of ours with our next counter, keep it, and return it (to publish). */
+  /** The highest counter of `author`'s operations in our log (0: none). */
+  lastIndexOf (author: string): number {
+    let index = 0
+    for (const r of this.records.values()) if (bytesToHex(r.op.author) === author) index = Math.max(index, Number(r.op.index))
+    return index
+  }
+
+  /**
+   * Sign an operation of ours with our next counter, keep it, and return it (to publish).
+   * It is checked as members will check it (a limit we broke here would make them refuse
+   * what we applied), and dated after our previous one, so our own order holds.
+   */
   sign (fields: OwnOp): ControlRecord {
     let index = 0
-    for (const r of this.records.values()) if (bytesToHex(r.op.author) === this.self) index = Math.max(index, Number(r.op.index))
-    const op = controlOp({ roomId: wire(this.roomIdBytes), author: wire(this.init.identity.publicKey), index: BigInt(index + 1), timestamp: BigInt(this.now()), ...fields })
-    const record = signControl(this.init.identity.secretKey, op)
+    let last = 0
+    for (const r of this.records.values()) {
+      if (bytesToHex(r.op.author) !== this.self) continue
+      index = Math.max(index, Number(r.op.index))
+      last = Math.max(last, Number(r.op.timestamp))
+    }
+    const op = controlOp({ roomId: wire(this.roomIdBytes), author: wire(this.init.identity.publicKey), index: BigInt(index + 1), timestamp: BigInt(Math.max(this.now(), last + 1)), ...fields })
+    const record = openControl(signControl(this.init.identity.secretKey, op).bytes, this.roomIdBytes)
     this.add(record)
     return record
   }
@@ -225,9 +246,9 @@ export class RoomMembership {
   }
 
   /** How to treat a message from `sender` dated `ts` ('member' for every sender of an unmanaged room). */
-  standing (sender: string, ts: number): ReturnType<typeof standing> {
+  standing (sender: string, ts: number, index?: number): ReturnType<typeof standing> {
     if (!this.managed) return 'member'
-    return standing(this.state, sender, ts)
+    return standing(this.state, sender, ts, index)
   }
 
   /** Whether a removal left the current key with someone removed (an owner should start an epoch). */
@@ -255,14 +276,25 @@ export class RoomMembership {
   epochSecrets (): Map<number, Uint8Array> {
     const secrets = new Map<number, Uint8Array>([[this.init.entry.epoch, this.init.entry.secret]])
     if (!this.managed) return secrets
+    // Each epoch's secret is committed to in its EPOCH operation: a package (from its owner
+    // or from any member, in KEYS) counts only if what it opens to matches.
+    const commitments = new Map<number, Uint8Array>()
+    for (const s of this.state.applied) {
+      if (s.op.type !== 'epoch') continue
+      const record = this.records.get(keyOf(s))
+      if (record != null) commitments.set(s.op.epoch, record.op.commitment)
+    }
     for (const s of this.state.applied) {
       if (s.op.type !== 'epoch' && s.op.type !== 'keys') continue
       if (secrets.has(s.op.epoch)) continue
       const record = this.records.get(keyOf(s))
       const mine = record?.op.keys.find((k) => bytesToHex(k.recipient) === this.self)
-      if (record == null || mine == null) continue
+      const commitment = commitments.get(s.op.epoch)
+      if (record == null || mine == null || commitment == null) continue
       try {
-        secrets.set(s.op.epoch, unwrapKey(record.op.ephemeral, mine.wrapped, this.init.identity.secretKey, this.init.identity.publicKey, epochWrapContext(this.roomIdBytes, s.op.epoch)))
+        const secret = unwrapKey(record.op.ephemeral, mine.wrapped, this.init.identity.secretKey, this.init.identity.publicKey, epochWrapContext(this.roomIdBytes, s.op.epoch))
+        if (equalBytes(epochCommitment(this.roomIdBytes, s.op.epoch, secret), commitment)) secrets.set(s.op.epoch, secret)
+        else log('a key package for epoch %d does not match its commitment', s.op.epoch)
       } catch {
         log('a key package for epoch %d does not open for us', s.op.epoch)
       }

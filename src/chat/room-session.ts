@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
-import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS, SEQ_RESERVE_BLOCK } from '../constants.js'
+import { MAX_HONORED, JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS, SEQ_RESERVE_BLOCK } from '../constants.js'
 import { bytesToHex, equalBytes, hexToBytes, type SigningKeyPair } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import { RoomHistory, historyEntry, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
@@ -227,7 +227,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private toEvent (e: HistoryEntry): ChatMessageEvent {
     const event = messageEventOf(this.roomId, e, this.selfHex)
     if (!this.membership.managed) return event
-    const st = this.membership.standing(e.sender, e.ts)
+    const st = this.membership.standing(e.sender, e.ts, e.index)
     return { ...event, member: st === 'member' || st === 'former' }
   }
 
@@ -253,6 +253,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.takeQueued()
     this.queueTimer = setInterval(() => { this.takeQueued() }, OP_QUEUE_POLL_MS)
     this.queueTimer.unref?.()
+    // A removal interrupted before its new epoch (a crash), or keys a member still lacks.
+    this.scheduleKeyWork()
     // Newcomers sign their JOIN (with the invite's grant) once: members check it.
     if (!this.membership.hasJoined() && this.room.grant != null) void this.control(this.membership.joinFields(this.room.grant))
   }
@@ -271,8 +273,12 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   /** Fetch what we missed from a member (on join, and when a link to one comes up). */
   catchUpFromMember (peerId: string): void {
     this.whenOpen(() => {
-      // The membership log first: it says whose messages to take.
-      void this.pullLog(peerId).then(() => this.sync.catchUpFromMember(peerId))
+      // The membership log first: it says whose messages to take, and which epoch we are
+      // in now (so what waited in our outbox goes out on the current topic).
+      void this.pullLog(peerId).then(async () => {
+        void this.outbox.flush()
+        await this.sync.catchUpFromMember(peerId)
+      })
     })
   }
 
@@ -395,8 +401,23 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (!this.membership.managed) throw new NotPermittedError('this room was made before members could be removed: make a new room to manage its members')
     if (state.members.get(this.selfHex)?.role !== 'owner') throw new NotPermittedError('only an owner can remove a member')
     if (member === this.selfHex) throw new NotPermittedError('you cannot remove yourself: leave the room instead')
-    if (!state.members.has(member)) throw new UnknownMemberError('no such member in this room (see: cryptochat members <roomId>)')
-    await this.control({ type: ControlType.REMOVE, member: hexToBytes(member) }, false)
+    const record = state.members.get(member)
+    if (record == null) throw new UnknownMemberError('no such member in this room (see: cryptochat members <roomId>)')
+    // The invite they came in with goes too: otherwise they could come back with it under
+    // a new identity (those who already joined with it stay).
+    if (record.inviteId != null && state.invites.get(record.inviteId)?.revoked !== true) {
+      await this.control({ type: ControlType.REVOKE, inviteId: hexToBytes(record.inviteId) }, false)
+    }
+    // What we have seen of them is what counts; anything they signed later, or let in
+    // with their invites, is refused by every member, whatever its date.
+    const honored = [...state.members].filter(([, m]) => m.addedBy === member).map(([k]) => wire(hexToBytes(k))).slice(0, MAX_HONORED)
+    await this.control({
+      type: ControlType.REMOVE,
+      member: hexToBytes(member),
+      upto: BigInt(this.membership.lastIndexOf(member)),
+      uptoMessage: BigInt(this.history.highest(member)),
+      honored
+    }, false)
     await this.rekey()
   }
 
@@ -424,7 +445,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (fields.type === ControlType.REVOKE && (fields.honored ?? []).length === 0 && fields.inviteId != null) {
       // The joins with this invite we have seen stay; any other is refused, however dated.
       const id = bytesToHex(fields.inviteId)
-      fields = { ...fields, honored: [...before.members].filter(([, m]) => m.inviteId === id).map(([k]) => wire(hexToBytes(k))) }
+      fields = { ...fields, honored: [...before.members].filter(([, m]) => m.inviteId === id).map(([k]) => wire(hexToBytes(k))).slice(0, MAX_HONORED) }
     }
     const record = this.membership.sign(fields)
     this.membershipChanged(before)
@@ -729,7 +750,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     const sender = bytesToHex(msg.sender)
     // The membership log decides whose messages count: someone removed (after its removal)
     // or refused is dropped; someone the log does not list yet is shown flagged.
-    const st = this.membership.standing(sender, ts)
+    const st = this.membership.standing(sender, ts, HISTORY_KINDS.has(msg.kind) ? Number(msg.index) : undefined)
     if (st === 'gone' || st === 'refused') return this.refuse('NotAMemberError', TopicValidatorResult.Ignore)
     // Already held (fetched by catch-up, or sent again by an outbox): drop, no penalty.
     if (HISTORY_KINDS.has(msg.kind) && this.history.holds(sender, Number(msg.index))) {
@@ -807,7 +828,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (ts > this.now() + MESSAGE_MAX_FUTURE_MS || ts < this.room.joinedAt - JOIN_SKEW_MS) return 'refused'
     const sender = bytesToHex(msg.sender)
     if (this.history.holds(sender, Number(msg.index))) return 'duplicate'
-    const st = this.membership.standing(sender, ts)
+    const st = this.membership.standing(sender, ts, Number(msg.index))
     if (st === 'gone' || st === 'refused') return 'refused'
     // Mark it in the replay window too, so a live copy arriving later is refused there as well.
     this.state.replay.admit(sender, msg.seq, ts)

@@ -27,8 +27,14 @@ export interface InviteGrant {
 export type MembershipOp =
   | { type: 'invite', inviteId: string, expiresAt: number, maxUses: number }
   | { type: 'join', inviteId: string, grant?: InviteGrant }
-  | { type: 'leave' }
-  | { type: 'remove', member: string }
+  /** `uptoMessage`: our last history index (later ones, whatever their date, are not ours to send). */
+  | { type: 'leave', uptoMessage?: number }
+  /**
+   * What the remover had seen of the member: its operations up to counter `upto`, its
+   * messages up to history index `uptoMessage`, and the joins its invites let in
+   * (`honored`). Anything later from it, or let in by it, is refused whatever its date.
+   */
+  | { type: 'remove', member: string, upto?: number, uptoMessage?: number, honored?: string[] }
   | { type: 'promote', member: string }
   | { type: 'rename', name: string }
   /** `honored`: the joins with this invite the revoker had seen, which stay valid. */
@@ -74,6 +80,8 @@ export interface Departure {
   by: string
   ts: number
   how: 'removed' | 'left'
+  /** Their last history index that counts (later ones are refused, whatever their date). */
+  uptoMessage?: number
 }
 
 /** The room's membership state. */
@@ -92,6 +100,8 @@ export interface MembershipState {
   holders: Set<string>
   /** Joiners refused (their latest refused join and why): their messages are refused too. */
   refusedJoins: Map<string, string>
+  /** The room's creator: its first owner, who cannot be removed. */
+  creator: string
   /** Operations that took effect, and those refused (with why), in the order applied. */
   applied: SignedOp[]
   refused: Array<{ op: SignedOp, reason: string }>
@@ -112,6 +122,9 @@ export function compareOps (a: SignedOp, b: SignedOp): number {
   return (a.ts - b.ts) || (a.author < b.author ? -1 : a.author > b.author ? 1 : 0) || (a.index - b.index)
 }
 
+/** How far before its invite's issue date a join may be dated (clocks differ). */
+const GRANT_SKEW_MS = 10 * 60_000
+
 /** Replay a set of operations (in any order, duplicates allowed) into the room's state. */
 export function replayMembership (genesis: Genesis, ops: Iterable<SignedOp>): MembershipState {
   const unique = new Map<string, SignedOp>()
@@ -128,7 +141,7 @@ export function replayMembership (genesis: Genesis, ops: Iterable<SignedOp>): Me
   // revocation therefore lists the joins its author had seen, and every other join with
   // that invite is refused wherever it falls in the order: a first pass finds which
   // revocations take effect, the second applies them to all joins.
-  const first = run(genesis, sorted, new Map())
+  const first = run(genesis, sorted, NO_VERDICTS)
   const revoked = new Map<string, Set<string>>()
   for (const s of first.applied) {
     if (s.op.type !== 'revoke') continue
@@ -142,10 +155,36 @@ export function replayMembership (genesis: Genesis, ops: Iterable<SignedOp>): Me
     }
     revoked.set(s.op.inviteId, honored)
   }
-  return revoked.size === 0 ? first : run(genesis, sorted, revoked)
+  // Likewise a removed member could date operations (or the joins of invites it signs)
+  // before its removal: the removal says what of it counts, and nothing else does.
+  const removals = new Map<string, Removal>()
+  for (const s of first.applied) {
+    if (s.op.type !== 'remove') continue
+    const held = removals.get(s.op.member)
+    if (held != null && held.ts > s.ts) continue
+    removals.set(s.op.member, { ts: s.ts, upto: s.op.upto ?? Number.MAX_SAFE_INTEGER, honored: new Set(s.op.honored ?? []) })
+  }
+  return revoked.size === 0 && removals.size === 0 ? first : run(genesis, sorted, { revoked, removals })
 }
 
-function run (genesis: Genesis, sorted: SignedOp[], revoked: Map<string, Set<string>>): MembershipState {
+/** What a removal decided about the removed member (its latest removal, if several). */
+interface Removal {
+  ts: number
+  upto: number
+  honored: Set<string>
+}
+
+/** What the first pass found, for the second to apply whatever the dates. */
+interface Verdicts {
+  revoked: Map<string, Set<string>>
+  removals: Map<string, Removal>
+}
+
+const NO_VERDICTS: Verdicts = { revoked: new Map(), removals: new Map() }
+
+function run (genesis: Genesis, sorted: SignedOp[], verdicts: Verdicts): MembershipState {
+  /** Removed members back with a newer invite: their operations from this counter on count again. */
+  const readmitted = new Map<string, number>()
   const state: MembershipState = {
     name: genesis.name,
     members: new Map([[genesis.creator, { role: 'owner', since: genesis.createdAt }]]),
@@ -156,11 +195,13 @@ function run (genesis: Genesis, sorted: SignedOp[], revoked: Map<string, Set<str
     epochAuthor: genesis.creator,
     holders: new Set([genesis.creator]),
     refusedJoins: new Map(),
+    creator: genesis.creator,
     applied: [],
     refused: []
   }
   for (const op of sorted) {
-    const reason = apply(state, op, revoked)
+    const reason = afterRemoval(op, verdicts, readmitted) ?? apply(state, op, verdicts.revoked, verdicts.removals)
+    if (reason == null && op.op.type === 'join' && op.index > (verdicts.removals.get(op.author)?.upto ?? Infinity)) readmitted.set(op.author, op.index)
     if (reason == null) state.applied.push(op)
     else {
       state.refused.push({ op, reason })
@@ -181,23 +222,42 @@ export function needsRekey (state: MembershipState): boolean {
 }
 
 /**
- * How to treat a message from `sender` dated `ts`: from a member; from a former member
- * (kept if dated before it left or was removed); or from someone the log refused or does
- * not know (not yet, perhaps: a newcomer's join may still be on its way).
+ * How to treat a message from `sender` (history index `index`, for history messages):
+ * from a member; from a former member (kept if its index is one its departure covered);
+ * or from someone the log refused or does not know (not yet, perhaps: a newcomer's join
+ * may still be on its way). `ts` is unused: a date is its sender's word.
  */
-export function standing (state: MembershipState, sender: string, ts: number): 'member' | 'former' | 'gone' | 'refused' | 'unknown' {
+export function standing (state: MembershipState, sender: string, ts: number, index?: number): 'member' | 'former' | 'gone' | 'refused' | 'unknown' {
   if (state.members.has(sender)) return 'member'
   const departed = state.departed.get(sender)
-  if (departed != null) return ts <= departed.ts ? 'former' : 'gone'
+  if (departed != null) {
+    // A history message counts if its number is one the departure covered (its date is
+    // the sender's word, so it decides nothing).
+    // Presence and the like from them mean nothing now.
+    return index != null && index <= (departed.uptoMessage ?? 0) ? 'former' : 'gone'
+  }
   if (state.refusedJoins.has(sender)) return 'refused'
   return 'unknown'
 }
 
+/**
+ * Refuse what a removed member signed after what its remover had seen, wherever its date
+ * puts it, except a JOIN with a newer invite from someone else (and what follows it).
+ */
+function afterRemoval (s: SignedOp, verdicts: Verdicts, readmitted: Map<string, number>): string | undefined {
+  const removal = verdicts.removals.get(s.author)
+  if (removal == null || s.index <= removal.upto) return undefined
+  const back = readmitted.get(s.author)
+  if (back != null && s.index > back) return undefined
+  if (s.op.type === 'join' && s.op.grant != null && s.op.grant.issuer !== s.author && s.op.grant.issuedAt > removal.ts) return undefined
+  return 'signed after its author was removed'
+}
+
 /** Apply one operation; returns why it is refused, or undefined when it took effect. */
-function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<string>>): string | undefined {
+function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<string>>, removals: Map<string, Removal>): string | undefined {
   const author = state.members.get(s.author)
   const op = s.op
-  if (op.type === 'join') return join(state, s, op, revoked)
+  if (op.type === 'join') return join(state, s, op, revoked, removals)
   if (author == null) return 'author is not a member'
   const isOwner = author.role === 'owner'
   switch (op.type) {
@@ -220,14 +280,17 @@ function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<st
     }
     case 'leave':
       state.members.delete(s.author)
-      state.departed.set(s.author, { by: s.author, ts: s.ts, how: 'left' })
+      state.departed.set(s.author, { by: s.author, ts: s.ts, how: 'left', ...(op.uptoMessage != null ? { uptoMessage: op.uptoMessage } : {}) })
       return undefined
     case 'remove': {
       if (!isOwner) return 'only owners may remove'
       if (op.member === s.author) return 'an owner leaves rather than removes itself'
+      // The creator is the root of the room's authority: an owner it made cannot turn on
+      // it (and a removed owner dating a removal of the creator gains nothing).
+      if (op.member === state.creator) return 'the room\'s creator cannot be removed'
       if (!state.members.has(op.member)) return 'not a member'
       state.members.delete(op.member)
-      state.departed.set(op.member, { by: s.author, ts: s.ts, how: 'removed' })
+      state.departed.set(op.member, { by: s.author, ts: s.ts, how: 'removed', ...(op.uptoMessage != null ? { uptoMessage: op.uptoMessage } : {}) })
       return undefined
     }
     case 'promote': {
@@ -259,15 +322,22 @@ function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<st
     case 'keys':
       if (op.epoch !== state.epoch) return 'not the current epoch'
       if (!state.holders.has(s.author)) return 'author does not hold this epoch\'s key'
+      // Keys go only to members (one handed to someone gone would call for epoch after epoch).
+      if (op.recipients.some((r) => !state.members.has(r))) return 'hands the key to someone not a member'
       for (const r of op.recipients) state.holders.add(r)
       return undefined
   }
 }
 
 /** A newcomer's own join: with an invite signed by a member allowed to invite, live, unused up. */
-function join (state: MembershipState, s: SignedOp, op: Extract<MembershipOp, { type: 'join' }>, revoked: Map<string, Set<string>>): string | undefined {
+function join (state: MembershipState, s: SignedOp, op: Extract<MembershipOp, { type: 'join' }>, revoked: Map<string, Set<string>>, removals: Map<string, Removal>): string | undefined {
   if (state.members.has(s.author)) return 'already a member'
   const grant = op.grant
+  // Nobody joins with an invite before it was made (a date is the joiner's word, bounded here).
+  if (grant != null && s.ts < grant.issuedAt - GRANT_SKEW_MS) return 'dated before its invite'
+  // An invite of a member since removed lets in only those its remover had seen join.
+  const issuerRemoval = grant != null ? removals.get(grant.issuer) : undefined
+  if (grant != null && issuerRemoval != null && grant.issuedAt <= issuerRemoval.ts && !issuerRemoval.honored.has(s.author)) return 'inviter was removed'
   let invite = state.invites.get(op.inviteId)
   if (invite == null && grant != null) {
     invite = { issuer: grant.issuer, expiresAt: grant.expiresAt, maxUses: grant.maxUses, uses: 0, revoked: false }

@@ -40,6 +40,9 @@ export function controlOp (fields: Partial<ControlOp> & Pick<ControlOp, 'roomId'
     epoch: 0,
     ephemeral: new Uint8Array(0),
     keys: [],
+    upto: 0n,
+    uptoMessage: 0n,
+    commitment: new Uint8Array(0),
     ...fields
   }
 }
@@ -73,7 +76,8 @@ export function openControl (bytes: Uint8Array, roomId: Uint8Array): ControlReco
   if (op.author.length !== KEY) throw malformed('has a malformed author')
   if (!equalBytes(op.roomId, roomId)) throw malformed('is for another room')
   if (!TYPES.has(op.type as string)) throw malformed('is of an unknown type')
-  if (op.index < 1n || op.index > BigInt(Number.MAX_SAFE_INTEGER) || op.timestamp > BigInt(Number.MAX_SAFE_INTEGER)) throw malformed('has a number out of range')
+  const max = BigInt(Number.MAX_SAFE_INTEGER)
+  if (op.index < 1n || op.index > max || op.timestamp > max || op.upto > max || op.uptoMessage > max || op.expiresAt > max) throw malformed('has a number out of range')
   if (!verify(op.author, CONTROL_DOMAIN, signed.op, signed.signature)) throw new ForgedMessageError('membership operation signature does not verify')
   checkFields(op)
   if (op.type === ControlType.JOIN) {
@@ -94,6 +98,7 @@ function checkFields (op: ControlOp): void {
     case ControlType.REMOVE:
     case ControlType.PROMOTE:
       if (!isStrongPublicKey(op.member)) throw malformed('names no valid member')
+      if (op.honored.some((m) => !isStrongPublicKey(m))) throw malformed('lists a malformed member')
       break
     case ControlType.JOIN:
     case ControlType.INVITE:
@@ -107,6 +112,7 @@ function checkFields (op: ControlOp): void {
     case ControlType.EPOCH:
     case ControlType.KEYS:
       if (op.epoch < 1 || op.ephemeral.length !== 32 || op.keys.some((k) => !isStrongPublicKey(k.recipient) || k.wrapped.length !== 48)) throw malformed('has malformed keys')
+      if (op.type === ControlType.EPOCH && op.commitment.length !== 32) throw malformed('has no key commitment')
       break
     default:
       break

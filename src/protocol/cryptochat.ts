@@ -776,6 +776,9 @@ export interface ControlOp {
   epoch: number
   ephemeral: Uint8Array<ArrayBuffer>
   keys: WrappedKey[]
+  upto: bigint
+  uptoMessage: bigint
+  commitment: Uint8Array<ArrayBuffer>
 }
 
 export namespace ControlOp {
@@ -877,6 +880,21 @@ export namespace ControlOp {
           }
         }
 
+        if ((obj.upto != null && obj.upto !== 0n)) {
+          w.uint32(144)
+          w.uint64(obj.upto)
+        }
+
+        if ((obj.uptoMessage != null && obj.uptoMessage !== 0n)) {
+          w.uint32(152)
+          w.uint64(obj.uptoMessage)
+        }
+
+        if ((obj.commitment != null && obj.commitment.byteLength > 0)) {
+          w.uint32(162)
+          w.bytes(obj.commitment)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -897,7 +915,10 @@ export namespace ControlOp {
           honored: [],
           epoch: 0,
           ephemeral: uint8ArrayAlloc(0),
-          keys: []
+          keys: [],
+          upto: 0n,
+          uptoMessage: 0n,
+          commitment: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -984,6 +1005,18 @@ export namespace ControlOp {
               obj.keys.push(WrappedKey.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.keys$
               }))
+              break
+            }
+            case 18: {
+              obj.upto = reader.uint64()
+              break
+            }
+            case 19: {
+              obj.uptoMessage = reader.uint64()
+              break
+            }
+            case 20: {
+              obj.commitment = reader.bytes()
               break
             }
             default: {
@@ -1144,6 +1177,27 @@ export namespace ControlOp {
 
               break
             }
+            case 18: {
+              yield {
+                field: `${prefix}.upto`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 19: {
+              yield {
+                field: `${prefix}.uptoMessage`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 20: {
+              yield {
+                field: `${prefix}.commitment`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1279,6 +1333,21 @@ export namespace ControlOp {
     index: number
   }
 
+  export interface ControlOpUptoFieldEvent {
+    field: '$.upto'
+    value: bigint
+  }
+
+  export interface ControlOpUptoMessageFieldEvent {
+    field: '$.uptoMessage'
+    value: bigint
+  }
+
+  export interface ControlOpCommitmentFieldEvent {
+    field: '$.commitment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ControlOp>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ControlOp.codec())
   }
@@ -1287,7 +1356,7 @@ export namespace ControlOp {
     return decodeMessage(buf, ControlOp.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOp>): Generator<ControlOpRoomIdFieldEvent | ControlOpAuthorFieldEvent | ControlOpIndexFieldEvent | ControlOpTimestampFieldEvent | ControlOpTypeFieldEvent | ControlOpMemberFieldEvent | ControlOpInviteIdFieldEvent | ControlOpGrantRoomIdFieldEvent | ControlOpGrantInviteIdFieldEvent | ControlOpGrantIssuerFieldEvent | ControlOpGrantIssuedAtFieldEvent | ControlOpGrantExpiresAtFieldEvent | ControlOpGrantMaxUsesFieldEvent | ControlOpGrantEpochFieldEvent | ControlOpGrantSignatureFieldEvent | ControlOpNameFieldEvent | ControlOpOwnersInviteFieldEvent | ControlOpExpiresAtFieldEvent | ControlOpMaxUsesFieldEvent | ControlOpHonoredFieldEvent | ControlOpEpochFieldEvent | ControlOpEphemeralFieldEvent | ControlOpKeysRecipientFieldEvent | ControlOpKeysWrappedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOp>): Generator<ControlOpRoomIdFieldEvent | ControlOpAuthorFieldEvent | ControlOpIndexFieldEvent | ControlOpTimestampFieldEvent | ControlOpTypeFieldEvent | ControlOpMemberFieldEvent | ControlOpInviteIdFieldEvent | ControlOpGrantRoomIdFieldEvent | ControlOpGrantInviteIdFieldEvent | ControlOpGrantIssuerFieldEvent | ControlOpGrantIssuedAtFieldEvent | ControlOpGrantExpiresAtFieldEvent | ControlOpGrantMaxUsesFieldEvent | ControlOpGrantEpochFieldEvent | ControlOpGrantSignatureFieldEvent | ControlOpNameFieldEvent | ControlOpOwnersInviteFieldEvent | ControlOpExpiresAtFieldEvent | ControlOpMaxUsesFieldEvent | ControlOpHonoredFieldEvent | ControlOpEpochFieldEvent | ControlOpEphemeralFieldEvent | ControlOpKeysRecipientFieldEvent | ControlOpKeysWrappedFieldEvent | ControlOpUptoFieldEvent | ControlOpUptoMessageFieldEvent | ControlOpCommitmentFieldEvent> {
     return streamMessage(buf, ControlOp.codec(), opts)
   }
 }

@@ -141,19 +141,21 @@ describe('membership/replayMembership: grants, revocation lists, epochs', () => 
     const base: SignedOp[] = [
       { author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'g1', grant: grant() } },
       { author: CAROL, index: 1, ts: 3100, op: { type: 'join', inviteId: 'g1', grant: grant() } },
-      { author: OWNER, index: 1, ts: 4000, op: { type: 'remove', member: CAROL } }
+      { author: OWNER, index: 1, ts: 4000, op: { type: 'remove', member: CAROL, upto: 1, uptoMessage: 7 } }
     ]
     const removed = replayMembership(genesis, base)
     assert.ok(needsRekey(removed))
-    assert.equal(standing(removed, CAROL, 3999), 'former')
-    assert.equal(standing(removed, CAROL, 4001), 'gone')
+    // Her messages count up to the number the remover had seen, whatever their dates.
+    assert.equal(standing(removed, CAROL, 9_999, 7), 'former')
+    assert.equal(standing(removed, CAROL, 10, 8), 'gone')
+    assert.equal(standing(removed, CAROL, 10), 'gone', 'presence from a removed member means nothing')
     const rekeyed = replayMembership(genesis, [...base, { author: OWNER, index: 2, ts: 4001, op: { type: 'epoch', epoch: 1, recipients: [BOB] } }])
     assert.equal(rekeyed.epoch, 1)
     assert.ok(!rekeyed.holders.has(CAROL), 'the new key was not wrapped for her')
     assert.ok(!needsRekey(rekeyed))
     // She cannot come back with the old, unlimited invite; a newer one works.
     const back = replayMembership(genesis, [...base, { author: CAROL, index: 2, ts: 4500, op: { type: 'join', inviteId: 'g1', grant: grant() } }])
-    assert.equal(back.refusedJoins.get(CAROL), 'removed from the room; needs a newer invite')
+    assert.equal(back.refusedJoins.get(CAROL), 'signed after its author was removed')
     const newer = replayMembership(genesis, [...base, { author: CAROL, index: 2, ts: 4500, op: { type: 'join', inviteId: 'g2', grant: grant({ issuedAt: 4200 }) } }])
     assert.ok(newer.members.has(CAROL))
   })
@@ -185,5 +187,47 @@ describe('membership/replayMembership: grants, revocation lists, epochs', () => 
     assert.ok(share.holders.has(EVE))
     assert.ok(!share.holders.has(CAROL) && !share.holders.has(DAVE))
     assert.equal(share.refused.find((r) => r.op.author === DAVE && r.op.op.type === 'keys')?.reason, 'author is not a member')
+  })
+})
+
+describe('membership/replayMembership: a removed member cannot date its way back', () => {
+  const EVE = 'ee'.repeat(32)
+  const grant = (over: Partial<{ issuer: string, issuedAt: number, expiresAt: number, maxUses: number, epoch: number }> = {}) =>
+    ({ issuer: OWNER, issuedAt: 1500, expiresAt: 99_000, maxUses: 0, epoch: 0, ...over })
+  const base: SignedOp[] = [
+    { author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'g1', grant: grant() } },
+    { author: OWNER, index: 1, ts: 3500, op: { type: 'promote', member: BOB } },
+    { author: CAROL, index: 1, ts: 3600, op: { type: 'join', inviteId: 'g1', grant: grant() } },
+    // The owner removes bob, having seen his first operation only.
+    { author: OWNER, index: 2, ts: 5000, op: { type: 'remove', member: BOB, upto: 1, uptoMessage: 0 } }
+  ]
+
+  it('operations a removed owner signs later, dated before its removal, are refused', () => {
+    const s = replayMembership(genesis, [...base,
+      { author: BOB, index: 2, ts: 4000, op: { type: 'remove', member: OWNER } },
+      { author: BOB, index: 3, ts: 4100, op: { type: 'remove', member: CAROL } }])
+    assert.ok(s.members.has(OWNER) && s.members.has(CAROL) && !s.members.has(BOB))
+    assert.equal(s.refused.find((r) => r.op.author === BOB && r.op.index === 3)?.reason, 'signed after its author was removed')
+    assert.ok(s.refused.some((r) => r.op.author === BOB && r.op.index === 2), 'the removal of the creator')
+  })
+
+  it('joins with a removed member\'s invites are refused unless its remover had seen them', () => {
+    const puppet: SignedOp = { author: EVE, index: 1, ts: 4200, op: { type: 'join', inviteId: 'gb', grant: grant({ issuer: BOB, issuedAt: 4100 }) } }
+    const s = replayMembership(genesis, [...base, puppet])
+    assert.equal(s.refusedJoins.get(EVE), 'inviter was removed')
+    const seen = replayMembership(genesis, [...base.slice(0, 3),
+      { author: OWNER, index: 2, ts: 5000, op: { type: 'remove', member: BOB, upto: 1, uptoMessage: 0, honored: [EVE] } }, puppet])
+    assert.ok(seen.members.has(EVE), 'a join the remover had seen stays')
+  })
+
+  it('a join dated before its invite was made is refused; a removed member comes back only with a newer invite from someone else', () => {
+    const early = replayMembership(genesis, [...base, { author: EVE, index: 1, ts: 100, op: { type: 'join', inviteId: 'g2', grant: grant({ issuedAt: 1_000_000 }) } }])
+    assert.equal(early.refusedJoins.get(EVE), 'dated before its invite')
+    const back = replayMembership(genesis, [...base,
+      { author: BOB, index: 2, ts: 6000, op: { type: 'join', inviteId: 'g3', grant: grant({ issuedAt: 5500 }) } },
+      { author: BOB, index: 3, ts: 6100, op: { type: 'rename', name: 'ok' } }])
+    assert.ok(back.members.has(BOB), 'bob is back with a newer invite')
+    assert.equal(back.members.get(BOB)?.role, 'member', 'and no longer an owner')
+    assert.equal(back.refused.find((r) => r.op.author === BOB && r.op.index === 3)?.reason, 'only owners may rename')
   })
 })
