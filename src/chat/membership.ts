@@ -1,8 +1,8 @@
-import { DEFAULT_INVITE_TTL_MS, INVITE_ID_BYTES, MAX_INVITE_RELAYS, MAX_ROOM_NAME_BYTES, ROOM_ID_BYTES, ROOM_SECRET_BYTES } from '../constants.js'
+import { DEFAULT_INVITE_TTL_MS, INVITE_ID_BYTES, MAX_INVITE_RELAYS, MAX_ROOM_NAME_BYTES, ROOM_SECRET_BYTES } from '../constants.js'
 import { bytesToHex, equalBytes, hexToBytes, randomBytes } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
-import { checkInvite, decodeInvite, encodeInvite, type Invite } from '../invite/index.js'
-import { InviteGrant, parseRelayAddress, utf8Length } from '../protocol/index.js'
+import { GENESIS_NONCE_BYTES, checkInvite, decodeInvite, encodeInvite, type Invite } from '../invite/index.js'
+import { InviteGrant, parseRelayAddress, roomIdOf, utf8Length } from '../protocol/index.js'
 import { InvalidRoomNameError, RoomConflictError, parseRoomId, type RoomRecord, type RoomStore } from '../room/index.js'
 
 /** Options of {@link createRoom}. */
@@ -28,8 +28,11 @@ export function createRoom (init: CreateRoomInit): RoomRecord {
   if (utf8Length(name) > MAX_ROOM_NAME_BYTES) throw new InvalidRoomNameError(`a room name can be at most ${MAX_ROOM_NAME_BYTES} bytes`)
   // Control characters in a name would reach every member's terminal.
   if (/\p{Cc}/u.test(name)) throw new InvalidRoomNameError('a room name cannot contain control characters')
+  const createdAt = init.now ?? Date.now()
+  // The id is bound to its creator (see roomIdOf): still 128 random-looking bits.
+  const genesisNonce = randomBytes(GENESIS_NONCE_BYTES)
   const room: RoomRecord = {
-    roomId: bytesToHex(randomBytes(ROOM_ID_BYTES)),
+    roomId: bytesToHex(roomIdOf(init.identity.publicKey, createdAt, genesisNonce)),
     name,
     secret: randomBytes(ROOM_SECRET_BYTES),
     epoch: 0,
@@ -37,7 +40,8 @@ export function createRoom (init: CreateRoomInit): RoomRecord {
     joinedAt: init.now ?? Date.now(),
     invitedBy: init.identity.fingerprint,
     creator: bytesToHex(init.identity.publicKey),
-    createdAt: init.now ?? Date.now(),
+    createdAt,
+    genesisNonce: bytesToHex(genesisNonce),
     ...(init.nick != null ? { nick: init.nick } : {})
   }
   init.rooms.save(room)
@@ -82,7 +86,7 @@ export function issueInvite (room: RoomRecord, identity: Identity, init: IssueIn
     expiresAt,
     inviteId,
     maxUses: init.maxUses ?? 0,
-    ...(room.creator != null ? { creator: hexToBytes(room.creator), createdAt: room.createdAt ?? 0 } : {})
+    ...(room.creator != null && room.genesisNonce != null ? { creator: hexToBytes(room.creator), createdAt: room.createdAt ?? 0, genesisNonce: hexToBytes(room.genesisNonce) } : {})
   }, identity.secretKey, identity.publicKey)
   return { code, inviteId: bytesToHex(inviteId), expiresAt, relays, maxUses: init.maxUses ?? 0 }
 }
@@ -113,7 +117,7 @@ export function acceptInvite (code: string, roomId: string, rooms: RoomStore, no
     ...(existing?.nick != null ? { nick: existing.nick } : {}),
     ...(existing?.creator != null
       ? { creator: existing.creator, createdAt: existing.createdAt ?? 0 }
-      : invite.creator != null ? { creator: bytesToHex(invite.creator), createdAt: invite.createdAt ?? 0 } : {}),
+      : invite.creator != null && invite.genesisNonce != null ? { creator: bytesToHex(invite.creator), createdAt: invite.createdAt ?? 0, genesisNonce: bytesToHex(invite.genesisNonce) } : {}),
     // The grant we join with: kept until our JOIN is in the room's log.
     ...(existing?.grant != null
       ? { grant: existing.grant }

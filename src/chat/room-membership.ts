@@ -251,6 +251,11 @@ export class RoomMembership {
     return standing(this.state, sender, ts, index)
   }
 
+  /** Whether two owners started `epoch` at once (the log refused one of the EPOCH operations). */
+  contested (epoch: number): boolean {
+    return epoch > 0 && this.state.refused.some((r) => r.op.op.type === 'epoch' && r.op.op.epoch === epoch)
+  }
+
   /** Whether a removal left the current key with someone removed (an owner should start an epoch). */
   needsRekey (): boolean {
     return this.managed && needsRekey(this.state)

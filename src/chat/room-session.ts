@@ -6,7 +6,7 @@ import { bytesToHex, equalBytes, hexToBytes, type SigningKeyPair } from '../cryp
 import { fingerprint, type Identity } from '../identity/index.js'
 import { RoomHistory, historyEntry, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
 import {
-  ControlType, MessageKind, UnknownEpochError, syncResponse, openControl, type ControlRecord, checkOutgoing, envelopeHash, openMessage, sealMessage, unpackBits,
+  ControlType, MessageKind, UnknownEpochError, syncResponse, openControl, decodeEnvelope, type ControlRecord, checkOutgoing, envelopeHash, openMessage, sealMessage, unpackBits,
   wire, type OpenedMessage, type SyncRequest, type SyncResponse
 } from '../protocol/index.js'
 import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
@@ -76,6 +76,15 @@ const SIGNAL: Record<string, PresenceSignal> = {
   [MessageKind.LEAVE]: 'leave',
   [MessageKind.PRESENCE]: 'presence',
   [MessageKind.NICK]: 'nick'
+}
+
+/** The epoch an envelope names (-1 if it does not decode). */
+function envelopeEpoch (data: Uint8Array): number {
+  try {
+    return decodeEnvelope(data).epoch
+  } catch {
+    return -1
+  }
 }
 
 /** The events a change from `before` to `after` of the membership log means. */
@@ -591,7 +600,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     for (const [epoch, secret] of this.membership.epochSecrets()) {
       const { added, replaced } = this.epochs.set(epoch, secret)
       if (replaced != null) {
-        log('room %s: epoch %d was started by another owner first; using theirs', this.roomId, epoch)
+        log('epoch %d was started by another owner first; using theirs', epoch)
         if (this.joined) this.unsubscribeEpoch(replaced)
         this.links.delete(epoch)
         if (replaced === this.current) replacedCurrent = true
@@ -603,7 +612,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (latest.epoch <= this.current.epoch) return
     const from = this.current.epoch
     this.current = latest
-    log('room %s: now in epoch %d', this.roomId, latest.epoch)
+    log('now in epoch %d', latest.epoch)
     this.whenOpen(() => { this.emit('epoch', { roomId: this.roomId, epoch: latest.epoch, previous: from }) })
     if (this.joined) {
       // Tell the members on the new topics how to reach us (they answer with theirs).
@@ -737,6 +746,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       msg = openMessage(this.roomIdBytes, (epoch) => this.epochs.get(epoch)?.key, data)
     } catch (err: any) {
       const reason: string = err?.name ?? 'Error'
+      // An epoch two owners started at once: an envelope sealed under the losing key is a
+      // member's honest mistake, not garbage worth penalising its forwarder for.
+      if (reason === 'MalformedEnvelopeError' && this.membership.contested(envelopeEpoch(data))) return this.refuse(reason, TopicValidatorResult.Ignore)
       return this.refuse(reason, reason === 'UnknownEpochError' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject)
     }
     // Time bounds: a newcomer's replay window is empty, so envelopes captured before it

@@ -4,7 +4,10 @@ import {
   MAX_ROOM_NAME_BYTES, PROTOCOL_VERSION, ROOM_ID_BYTES, ROOM_SECRET_BYTES
 } from '../constants.js'
 import { bytesToHex, equalBytes, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, sign, verify } from '../crypto/index.js'
-import { InviteBody, SignedInvite, parseRelayAddress, signGrant, utf8Length, verifyGrant, wire, type InviteGrant } from '../protocol/index.js'
+import { InviteBody, SignedInvite, parseRelayAddress, roomIdOf, signGrant, utf8Length, verifyGrant, wire, type InviteGrant } from '../protocol/index.js'
+
+/** Bytes of the nonce a room id is made from. */
+export const GENESIS_NONCE_BYTES = 16
 import { InviteCorruptedError, InviteSignatureError, InviteVersionError, NotAnInviteError } from './errors.js'
 
 const INVITE_DOMAIN = `cryptochat/${PROTOCOL_VERSION}/invite`
@@ -28,6 +31,8 @@ export interface Invite {
   /** The room's creator (its first owner) and when it made the room; absent in invites to rooms made before owners existed. */
   creator?: Uint8Array
   createdAt?: number
+  /** With `creator`: the nonce the room id was made from (see roomIdOf). */
+  genesisNonce?: Uint8Array
   /** What the invite lets in, as its issuer signed it: the joiner hands both to the room. Absent in old invites. */
   grant?: { grant: InviteGrant, signature: Uint8Array }
 }
@@ -46,6 +51,7 @@ export interface InviteFields {
   maxUses?: number
   creator?: Uint8Array
   createdAt?: number
+  genesisNonce?: Uint8Array
 }
 
 /** The grant an invite's fields make (what the issuer signs for members to check). */
@@ -79,6 +85,7 @@ export function encodeInvite (fields: InviteFields, inviterSecretKey: Uint8Array
     maxUses,
     creator: wire(fields.creator ?? new Uint8Array(0)),
     createdAt: BigInt(fields.createdAt ?? 0),
+    genesisNonce: wire(fields.genesisNonce ?? new Uint8Array(0)),
     grantSignature: wire(signGrant(inviterSecretKey, grant))
   })
   const signature = sign(inviterSecretKey, INVITE_DOMAIN, body)
@@ -162,6 +169,10 @@ export function decodeInvite (code: string): Invite {
   if (!Number.isSafeInteger(issuedAt) || !Number.isSafeInteger(expiresAt) || expiresAt <= issuedAt) throw corrupted('its validity period is malformed')
   if (body.creator.length !== 0 && body.creator.length !== PUBLIC_KEY_BYTES) throw corrupted('its room creator key is malformed')
   if (body.createdAt > BigInt(Number.MAX_SAFE_INTEGER)) throw corrupted('its room creation date is malformed')
+  if (body.creator.length !== 0 && (body.genesisNonce.length !== GENESIS_NONCE_BYTES || !equalBytes(roomIdOf(body.creator, Number(body.createdAt), body.genesisNonce), body.roomId))) {
+    // Any member can sign an invite; only the room's real creator matches its id.
+    throw corrupted('the room creator it names does not match the room id')
+  }
   let grant: Invite['grant']
   if (body.grantSignature.length !== 0) {
     const g = grantOf({ roomId: body.roomId, inviteId: body.inviteId, inviter: body.inviter, issuedAt: body.issuedAt, expiresAt: body.expiresAt, maxUses: body.maxUses, epoch: body.epoch })
@@ -182,7 +193,7 @@ export function decodeInvite (code: string): Invite {
     expiresAt,
     inviteId: bytesToHex(body.inviteId),
     maxUses: body.maxUses,
-    ...(body.creator.length !== 0 ? { creator: body.creator, createdAt: Number(body.createdAt) } : {}),
+    ...(body.creator.length !== 0 ? { creator: body.creator, createdAt: Number(body.createdAt), genesisNonce: body.genesisNonce } : {}),
     ...(grant != null ? { grant } : {})
   }
 }

@@ -12,7 +12,7 @@
  * checkInvite(invite, { roomId })          // expiry + room
  * ```
  */
-export { encodeInvite, decodeInvite, type Invite, type InviteFields } from './codec.js'
+export { encodeInvite, decodeInvite, GENESIS_NONCE_BYTES, type Invite, type InviteFields } from './codec.js'
 export { checkInvite, type InviteCheck } from './check.js'
 export {
   NotAnInviteError, InviteCorruptedError, InviteVersionError, InviteSignatureError,

@@ -1715,6 +1715,7 @@ export interface InviteBody {
   creator: Uint8Array<ArrayBuffer>
   createdAt: bigint
   grantSignature: Uint8Array<ArrayBuffer>
+  genesisNonce: Uint8Array<ArrayBuffer>
 }
 
 export namespace InviteBody {
@@ -1799,6 +1800,11 @@ export namespace InviteBody {
           w.bytes(obj.grantSignature)
         }
 
+        if ((obj.genesisNonce != null && obj.genesisNonce.byteLength > 0)) {
+          w.uint32(122)
+          w.bytes(obj.genesisNonce)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1817,7 +1823,8 @@ export namespace InviteBody {
           maxUses: 0,
           creator: uint8ArrayAlloc(0),
           createdAt: 0n,
-          grantSignature: uint8ArrayAlloc(0)
+          grantSignature: uint8ArrayAlloc(0),
+          genesisNonce: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1884,6 +1891,10 @@ export namespace InviteBody {
             }
             case 14: {
               obj.grantSignature = reader.bytes()
+              break
+            }
+            case 15: {
+              obj.genesisNonce = reader.bytes()
               break
             }
             default: {
@@ -2011,6 +2022,13 @@ export namespace InviteBody {
               }
               break
             }
+            case 15: {
+              yield {
+                field: `${prefix}.genesisNonce`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2094,6 +2112,11 @@ export namespace InviteBody {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface InviteBodyGenesisNonceFieldEvent {
+    field: '$.genesisNonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<InviteBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, InviteBody.codec())
   }
@@ -2102,7 +2125,7 @@ export namespace InviteBody {
     return decodeMessage(buf, InviteBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteBody>): Generator<InviteBodyVersionFieldEvent | InviteBodyRoomIdFieldEvent | InviteBodyRoomNameFieldEvent | InviteBodyEpochFieldEvent | InviteBodyRoomSecretFieldEvent | InviteBodyRelaysFieldEvent | InviteBodyInviterFieldEvent | InviteBodyIssuedAtFieldEvent | InviteBodyExpiresAtFieldEvent | InviteBodyInviteIdFieldEvent | InviteBodyMaxUsesFieldEvent | InviteBodyCreatorFieldEvent | InviteBodyCreatedAtFieldEvent | InviteBodyGrantSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteBody>): Generator<InviteBodyVersionFieldEvent | InviteBodyRoomIdFieldEvent | InviteBodyRoomNameFieldEvent | InviteBodyEpochFieldEvent | InviteBodyRoomSecretFieldEvent | InviteBodyRelaysFieldEvent | InviteBodyInviterFieldEvent | InviteBodyIssuedAtFieldEvent | InviteBodyExpiresAtFieldEvent | InviteBodyInviteIdFieldEvent | InviteBodyMaxUsesFieldEvent | InviteBodyCreatorFieldEvent | InviteBodyCreatedAtFieldEvent | InviteBodyGrantSignatureFieldEvent | InviteBodyGenesisNonceFieldEvent> {
     return streamMessage(buf, InviteBody.codec(), opts)
   }
 }

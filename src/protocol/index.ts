@@ -14,7 +14,7 @@ export { encodeEnvelope, decodeEnvelope, type Envelope } from './envelope.js'
 export {
   ChatMessage, MessageKind, SignedMessage, checkOutgoing, decodeChatMessage, decodeSignedMessage, utf8Length
 } from './message.js'
-export { topicForRoom, topicKeyForRoom, topicOfKey, meetTopicForRoom, epochZeroKey, epochKey } from './keys.js'
+export { topicForRoom, topicKeyForRoom, topicOfKey, meetTopicForRoom, epochZeroKey, epochKey, roomIdOf } from './keys.js'
 export {
   sealMessage, openMessage, envelopeAad,
   type OutgoingMessage, type SealContext, type OpenedMessage, type EpochKeyLookup

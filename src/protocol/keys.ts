@@ -47,3 +47,17 @@ export function epochKey (epochSecret: Uint8Array, roomId: Uint8Array, epoch: nu
 export function meetTopicForRoom (roomSecret: Uint8Array, roomId: Uint8Array): string {
   return MEET_TOPIC_PREFIX + bytesToHex(deriveKey(roomSecret, roomId, `cryptochat/${PROTOCOL_VERSION}/meet`))
 }
+
+const GENESIS_LABEL = new TextEncoder().encode(`cryptochat/${PROTOCOL_VERSION}/room-id`)
+
+/**
+ * A room's id, bound to its creator: the first 16 bytes of SHA-256 over a label, the
+ * creator's identity key, the creation time and a random nonce. Whoever holds the id
+ * (typed with `join`) can check who created the room, so an invite cannot make someone
+ * else the root of its membership log.
+ */
+export function roomIdOf (creator: Uint8Array, createdAt: number, nonce: Uint8Array): Uint8Array {
+  const t = new Uint8Array(8)
+  new DataView(t.buffer).setBigUint64(0, BigInt(createdAt))
+  return hash(concatBytes(GENESIS_LABEL, creator, t, nonce)).subarray(0, 16)
+}

@@ -50,6 +50,8 @@ export interface RoomRecord {
   creator?: string
   /** When the creator made the room (ms). */
   createdAt?: number
+  /** The nonce the room id was made from, with creator and date (hex; see roomIdOf). */
+  genesisNonce?: string
   /** The invite we joined with, as its issuer signed it (sent with our JOIN). */
   grant?: { grant: string, signature: string }
 }
@@ -146,6 +148,7 @@ function parseSummary (path: string, raw: any): RoomSummary {
     invitedBy: String(raw.invitedBy ?? ''),
     ...(typeof raw.nick === 'string' ? { nick: raw.nick } : {}),
     ...(typeof raw.creator === 'string' && /^[0-9a-f]{64}$/.test(raw.creator) ? { creator: raw.creator, createdAt: Number(raw.createdAt ?? 0) } : {}),
+    ...(typeof raw.genesisNonce === 'string' && /^[0-9a-f]{32}$/.test(raw.genesisNonce) ? { genesisNonce: raw.genesisNonce } : {}),
     ...(typeof raw.grant?.grant === 'string' && typeof raw.grant?.signature === 'string' ? { grant: { grant: raw.grant.grant, signature: raw.grant.signature } } : {})
   }
 }
@@ -201,6 +204,7 @@ export function createRoomStore (dataDir: string, init: RoomStoreInit = {}): Roo
         invitedBy: room.invitedBy,
         ...(room.nick != null ? { nick: room.nick } : {}),
         ...(room.creator != null ? { creator: room.creator, createdAt: room.createdAt ?? 0 } : {}),
+        ...(room.genesisNonce != null ? { genesisNonce: room.genesisNonce } : {}),
         ...(room.grant != null ? { grant: room.grant } : {})
       }
       // In clear or sealed, as the data directory keeps secrets (checked before anything is written).

@@ -57,6 +57,7 @@ export function bodyOf (fields: InviteFields, inviter: Uint8Array, over: Partial
     creator: new Uint8Array(0),
     createdAt: 0n,
     grantSignature: new Uint8Array(0),
+    genesisNonce: new Uint8Array(0),
     ...over
   }
 }

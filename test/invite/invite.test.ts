@@ -2,7 +2,7 @@ import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { base58btc } from 'multiformats/bases/base58'
 import { bytesToHex, generateSigningKeyPair, randomBytes, sign } from '../../src/crypto/index.js'
-import { InviteBody, SignedInvite, verifyGrant } from '../../src/protocol/index.js'
+import { InviteBody, SignedInvite, roomIdOf, verifyGrant } from '../../src/protocol/index.js'
 import {
   encodeInvite, decodeInvite, checkInvite,
   NotAnInviteError, InviteCorruptedError, InviteVersionError, InviteSignatureError, InviteExpiredError, InviteRoomMismatchError
@@ -22,7 +22,9 @@ describe('invite', () => {
   describe('encode / decode / check round trip', () => {
     it('carries a later epoch, a use limit, the room creator and a grant whose signature members can check', () => {
       const creator = generateSigningKeyPair().publicKey
-      const code = encodeInvite(inviteFields(relays, { epoch: 3, maxUses: 2, creator, createdAt: NOW - HOUR }), inviter.secretKey, inviter.publicKey)
+      const genesisNonce = randomBytes(16)
+      const roomIdBytes = roomIdOf(creator, NOW - HOUR, genesisNonce)
+      const code = encodeInvite(inviteFields(relays, { epoch: 3, maxUses: 2, creator, createdAt: NOW - HOUR, genesisNonce, roomIdBytes }), inviter.secretKey, inviter.publicKey)
       const invite = decodeInvite(code)
       assert.equal(invite.epoch, 3)
       assert.equal(invite.maxUses, 2)
@@ -33,6 +35,16 @@ describe('invite', () => {
       assert.equal(invite.grant.grant.epoch, 3)
       // The grant is the inviter's: changing a field breaks it.
       assert.ok(!verifyGrant({ ...invite.grant.grant, maxUses: 0 }, invite.grant.signature))
+    })
+
+    it('refuses an invite naming a creator the room id was not made from (a member posing as the creator)', () => {
+      const realCreator = generateSigningKeyPair().publicKey
+      const genesisNonce = randomBytes(16)
+      const roomIdBytes = roomIdOf(realCreator, NOW - HOUR, genesisNonce)
+      // Signed by a member (validly), naming itself as the room's creator.
+      const code = encodeInvite(inviteFields(relays, { creator: inviter.publicKey, createdAt: NOW - HOUR, genesisNonce, roomIdBytes }), inviter.secretKey, inviter.publicKey)
+      const err = throwsNamed(() => decodeInvite(code), 'InviteCorruptedError')
+      assert.match(err.message, /creator it names does not match the room id/)
     })
 
     it('decodes every field it encoded, keeping several relays in order', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { readdirSync } from 'node:fs'
 import {
   NotPermittedError, UnknownInviteError, UnknownMemberError, createChatClient, queueOp, readRoomMembership, invitesOf, rosterOf,
-  type RoomMembership, type RoomSession
+  type RoomMembership
 } from '../../chat/index.js'
 import { DEFAULT_NICK } from '../../constants.js'
 import { bytesToHex, hexToBytes } from '../../crypto/index.js'
@@ -48,7 +48,7 @@ const DELIVERY_WAIT_MS = 10_000
  * DELIVERY_WAIT_MS pass: relays' stores keep it then). A relay that cannot be reached
  * leaves it queued. Resolves with the number of members online, or undefined if not sent.
  */
-async function deliverNow (ctx: CommandContext, roomId: string, done: (session: RoomSession) => boolean, output: Output): Promise<number | undefined> {
+async function deliverNow (ctx: CommandContext, roomId: string, done: (membership: RoomMembership) => boolean, output: Output): Promise<number | undefined> {
   const room = ctx.rooms.require(roomId)
   const client = createChatClient({ identity: ctx.identity, rooms: ctx.rooms, nick: room.nick ?? DEFAULT_NICK })
   try {
@@ -56,7 +56,7 @@ async function deliverNow (ctx: CommandContext, roomId: string, done: (session: 
     const session = await client.joinRoom(room)
     const online = (): number => session.roster().filter((m) => m.online && !m.self).length
     const deadline = Date.now() + DELIVERY_WAIT_MS
-    while (Date.now() < deadline && !(queueEmpty(ctx.rooms.dir(roomId)) && done(session) && online() > 0)) await sleep(100)
+    while (Date.now() < deadline && !(queueEmpty(ctx.rooms.dir(roomId)) && done(session.membership) && online() > 0)) await sleep(100)
     return queueEmpty(ctx.rooms.dir(roomId)) ? online() : undefined
   } catch (err: any) {
     if (err?.name !== 'RelayUnreachableError' && err?.name !== 'JoinTimeoutError') throw err
@@ -67,13 +67,18 @@ async function deliverNow (ctx: CommandContext, roomId: string, done: (session: 
   }
 }
 
-/** Hand queued operations to the process that has the room open, or open it and send them. */
-async function handOver (ctx: CommandContext, roomId: string, done: (session: RoomSession) => boolean, output: Output): Promise<{ sent: boolean, members?: number }> {
+/**
+ * Hand queued operations to the process that has the room open (and wait until its log
+ * on disk shows them done: `done` on the membership as read from disk), or open the room
+ * and send them.
+ */
+async function handOver (ctx: CommandContext, roomId: string, done: (membership: RoomMembership) => boolean, output: Output): Promise<{ sent: boolean, members?: number }> {
   const dir = ctx.rooms.dir(roomId)
   if (await openElsewhere(ctx.rooms, roomId)) {
     const deadline = Date.now() + HANDOVER_WAIT_MS
-    while (!queueEmpty(dir) && Date.now() < deadline) await sleep(100)
-    return { sent: queueEmpty(dir) }
+    const finished = (): boolean => queueEmpty(dir) && done(readRoomMembership(ctx.rooms, ctx.identity, roomId))
+    while (!finished() && Date.now() < deadline) await sleep(200)
+    return { sent: finished() }
   }
   const members = await deliverNow(ctx, roomId, done, output)
   return members != null ? { sent: true, members } : { sent: false }
@@ -106,7 +111,7 @@ export async function removeCommand (roomId: string, who: string, opts: CommonOp
   const fp = fingerprint(hexToBytes(member))
   queueOp(ctx.rooms.dir(id), { type: 'remove', member })
   const epochBefore = membership.state.epoch
-  const result = await handOver(ctx, id, (session) => !session.roster().some((m) => m.publicKey === member) && session.epoch > epochBefore, output)
+  const result = await handOver(ctx, id, (m) => !m.state.members.has(member) && m.state.epoch > epochBefore, output)
   if (opts.json === true) {
     output.json({ type: 'removed', roomId: id, fingerprint: fp, sent: result.sent, ...(result.members != null ? { membersOnline: result.members } : {}) })
   } else if (result.sent) {
@@ -161,7 +166,7 @@ export async function revokeCommand (roomId: string, inviteId: string, opts: Com
     return
   }
   queueOp(ctx.rooms.dir(id), { type: 'revoke', inviteId: invite })
-  const { sent } = await handOver(ctx, id, (session) => session.membership.state.invites.get(invite)?.revoked === true, output)
+  const { sent } = await handOver(ctx, id, (m) => m.state.invites.get(invite)?.revoked === true, output)
   if (opts.json === true) {
     output.json({ type: 'revoked', roomId: id, inviteId: invite, sent })
   } else if (sent) {
