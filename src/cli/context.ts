@@ -1,9 +1,10 @@
 import { resolveDataDir } from '../store/index.js'
-import { identitySecretField, loadOrCreateIdentity, type Identity } from '../identity/index.js'
-import { openKeystore, secretsStatus, type SecretFieldRef } from '../keystore/index.js'
+import { identitySecretField, loadOrCreateIdentity, readPublicIdentity, type Identity } from '../identity/index.js'
+import { hasKeystore, openKeystore, secretsStatus, setPassphrase, type SecretFieldRef } from '../keystore/index.js'
 import { createRoomStore, roomSecretFields, type RoomStore } from '../room/index.js'
 import type { Output } from './output.js'
-import { unlockFromUser, type PromptIO } from './passphrase-prompt.js'
+import { PASSPHRASE_NEW_FILE_ENV } from '../constants.js'
+import { newPassphraseFromUser, scryptCost, unlockFromUser, type PromptIO } from './passphrase-prompt.js'
 
 /** Options every command accepts. */
 export interface CommonOptions {
@@ -31,7 +32,15 @@ export function dataDirSecrets (dataDir: string): SecretFieldRef[] {
  */
 export async function openContext (opts: CommonOptions, output: Output, io?: PromptIO): Promise<CommandContext> {
   const dataDir = resolveDataDir(opts.dataDir)
-  const keystore = await openKeystore(dataDir, unlockFromUser(dataDir, io))
+  // First run with CRYPTOCHAT_NEW_PASSPHRASE_FILE set: the keys are locked from the start
+  // (the identity is then created sealed, and never exists in clear on disk).
+  const newFile = (io?.env ?? process.env)[PASSPHRASE_NEW_FILE_ENV]
+  const firstRunLock = newFile != null && newFile !== '' && !hasKeystore(dataDir) && readPublicIdentity(dataDir) == null
+  if (firstRunLock) {
+    await setPassphrase({ dataDir, secrets: dataDirSecrets(dataDir), newPassphrase: newPassphraseFromUser(dataDir, io), scrypt: scryptCost(io?.env ?? process.env) })
+  }
+  const unlock = firstRunLock ? unlockFromUser(dataDir, io, { path: newFile, what: PASSPHRASE_NEW_FILE_ENV }) : unlockFromUser(dataDir, io)
+  const keystore = await openKeystore(dataDir, unlock)
   const { identity, created } = loadOrCreateIdentity(dataDir, { keystore })
   if (created && opts.json !== true) {
     output.err(keystore.sealing

@@ -1,9 +1,9 @@
 import { openSync } from 'node:fs'
 import { ReadStream } from 'node:tty'
 import { read } from 'read'
-import { PASSPHRASE_FILE_ENV, PASSPHRASE_NEW_FILE_ENV, PASSPHRASE_PROMPT_ATTEMPTS } from '../constants.js'
-import { checkNewPassphrase, PassphraseRequiredError, readPassphraseFile, type PassphraseSource } from '../keystore/index.js'
-import { PassphraseMismatchError, PromptCanceledError } from './errors.js'
+import { KEYSTORE_TEST_LOG_N_ENV, PASSPHRASE_FILE_ENV, PASSPHRASE_NEW_FILE_ENV, PASSPHRASE_PROMPT_ATTEMPTS } from '../constants.js'
+import { checkNewPassphrase, DEFAULT_SCRYPT, PassphraseRequiredError, readPassphraseFile, type PassphraseSource, type ScryptParams } from '../keystore/index.js'
+import { PassphraseMismatchError, PromptCanceledError, UsageError } from './errors.js'
 
 /** Where passphrases are asked: a terminal (stdin) and where prompts go (stderr, so stdout stays clean for --json). */
 export interface PromptIO {
@@ -104,4 +104,13 @@ export function newPassphraseFromUser (dataDir: string, io: PromptIO = processIO
     if (again !== first) throw new PassphraseMismatchError()
     return first
   }
+}
+
+/** The scrypt cost of a keystore written now: the documented default, unless a test lowers it. */
+export function scryptCost (env: NodeJS.ProcessEnv): ScryptParams {
+  const raw = env[KEYSTORE_TEST_LOG_N_ENV]
+  if (raw == null || raw === '') return DEFAULT_SCRYPT
+  const logN = /^[0-9]{1,2}$/.test(raw) ? Number(raw) : NaN
+  if (!(logN >= 10 && logN <= DEFAULT_SCRYPT.logN)) throw new UsageError(`${KEYSTORE_TEST_LOG_N_ENV} (tests only) must be a whole number from 10 to ${DEFAULT_SCRYPT.logN}`)
+  return { ...DEFAULT_SCRYPT, logN }
 }

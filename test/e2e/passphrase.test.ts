@@ -197,4 +197,18 @@ describe('passphrase: keys locked at rest (real processes)', () => {
     assert.equal(first.code, 0, first.stderr)
     assert.match(first.stderr, /Created a new identity in .*cryptochat passphrase set/)
   })
+
+  test('on first run, CRYPTOCHAT_NEW_PASSPHRASE_FILE locks the keys from the start: no secret is ever in clear', async () => {
+    const dir = dirs.make('erin')
+    const made = await cc(['create', 'sealed from birth', '--relay', relayAddr, '--json', '--data-dir', dir], { CRYPTOCHAT_NEW_PASSPHRASE_FILE: files.pass })
+    assert.equal(made.code, 0, made.stderr)
+    assert.ok(existsSync(join(dir, 'keystore.json')))
+    const identity = JSON.parse(readFileSync(join(dir, 'identity.json'), 'utf8'))
+    assert.equal(identity.secretKey, undefined, 'the identity key was written sealed')
+    const record = JSON.parse(readFileSync(join(dir, 'rooms', String(made.lines[0]?.roomId), 'room.json'), 'utf8'))
+    assert.equal(record.secret, undefined, 'the room secret was written sealed')
+    // Unlocked with the same passphrase afterwards; without it, exit 8.
+    assert.equal((await cc(['invite', String(made.lines[0]?.roomId), '--json', '--data-dir', dir], unlockWith(files.pass))).code, 0)
+    assertRefused(await cc(['invite', String(made.lines[0]?.roomId), '--json', '--data-dir', dir]), EXIT.PASSPHRASE_REQUIRED, /locked with a passphrase/, 'PassphraseRequiredError')
+  })
 })

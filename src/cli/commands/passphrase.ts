@@ -1,27 +1,18 @@
-import { KEYSTORE_TEST_LOG_N_ENV, PASSPHRASE_FILE_ENV, PASSPHRASE_NEW_FILE_ENV } from '../../constants.js'
+import { PASSPHRASE_FILE_ENV, PASSPHRASE_NEW_FILE_ENV } from '../../constants.js'
 import { loadOrCreateIdentity, readPublicIdentity } from '../../identity/index.js'
 import {
-  changePassphrase, DEFAULT_SCRYPT, hasKeystore, removePassphrase, secretsStatus, setPassphrase,
-  type PassphraseChangeInit, type PassphraseChangeResult, type ScryptParams
+  changePassphrase, hasKeystore, removePassphrase, secretsStatus, setPassphrase,
+  type PassphraseChangeInit, type PassphraseChangeResult
 } from '../../keystore/index.js'
 import { roomSecretFields } from '../../room/index.js'
 import { resolveDataDir } from '../../store/index.js'
 import { dataDirSecrets, type CommonOptions } from '../context.js'
 import { UsageError } from '../errors.js'
 import type { Output } from '../output.js'
-import { newPassphraseFromUser, unlockFromUser } from '../passphrase-prompt.js'
+import { newPassphraseFromUser, scryptCost, unlockFromUser } from '../passphrase-prompt.js'
 
 /** What `cryptochat passphrase` does. */
 export type PassphraseAction = 'set' | 'change' | 'remove'
-
-/** The scrypt cost of a keystore written now: the documented default, unless a test lowers it. */
-function scryptCost (env: NodeJS.ProcessEnv): ScryptParams {
-  const raw = env[KEYSTORE_TEST_LOG_N_ENV]
-  if (raw == null || raw === '') return DEFAULT_SCRYPT
-  const logN = /^[0-9]{1,2}$/.test(raw) ? Number(raw) : NaN
-  if (!(logN >= 10 && logN <= DEFAULT_SCRYPT.logN)) throw new UsageError(`${KEYSTORE_TEST_LOG_N_ENV} (tests only) must be a whole number from 10 to ${DEFAULT_SCRYPT.logN}`)
-  return { ...DEFAULT_SCRYPT, logN }
-}
 
 /** A `set` on a directory whose secrets are still in clear needs an identity first, so that there is one to lock. */
 function ensureIdentity (dataDir: string, opts: CommonOptions, output: Output): void {
