@@ -100,7 +100,10 @@ export function acceptInvite (code: string, roomId: string, rooms: RoomStore, no
   const invite = decodeInvite(code)
   checkInvite(invite, { roomId: id, now })
   const existing = rooms.get(id)
-  if (existing != null && (existing.epoch !== invite.epoch || !equalBytes(existing.secret, invite.roomSecret))) {
+  // A newer epoch of a room we hold (we were away, or removed and invited back): the same
+  // room, bound to the same creator by its id, so it may take the place of what we held.
+  const newer = existing != null && invite.epoch > existing.epoch && invite.creator != null && existing.creator === bytesToHex(invite.creator)
+  if (existing != null && !newer && (existing.epoch !== invite.epoch || !equalBytes(existing.secret, invite.roomSecret))) {
     // Anyone can sign an invite naming any room id; never let one replace a room we hold.
     throw new RoomConflictError(id)
   }
@@ -109,8 +112,8 @@ export function acceptInvite (code: string, roomId: string, rooms: RoomStore, no
     // A re-invite (anyone in the room can sign one) must not rename our room or replace
     // the relays we already use: what we hold stays first, new relays only add fallbacks.
     name: existing?.name ?? invite.roomName,
-    secret: invite.roomSecret,
-    epoch: invite.epoch,
+    secret: newer || existing == null ? invite.roomSecret : existing.secret,
+    epoch: newer || existing == null ? invite.epoch : existing.epoch,
     relays: [...new Set([...(existing?.relays ?? []), ...invite.relays])].slice(0, MAX_INVITE_RELAYS),
     joinedAt: existing?.joinedAt ?? now,
     invitedBy: existing?.invitedBy ?? fingerprint(invite.inviter),
@@ -119,9 +122,10 @@ export function acceptInvite (code: string, roomId: string, rooms: RoomStore, no
       ? { creator: existing.creator, createdAt: existing.createdAt ?? 0 }
       : invite.creator != null && invite.genesisNonce != null ? { creator: bytesToHex(invite.creator), createdAt: invite.createdAt ?? 0, genesisNonce: bytesToHex(invite.genesisNonce) } : {}),
     // The grant we join with: kept until our JOIN is in the room's log.
-    ...(existing?.grant != null
-      ? { grant: existing.grant }
-      : invite.grant != null ? { grant: { grant: bytesToHex(InviteGrant.encode(invite.grant.grant)), signature: bytesToHex(invite.grant.signature) } } : {})
+    // The grant of the invite used now (a new JOIN names it; one already signed is not repeated).
+    ...(invite.grant != null
+      ? { grant: { grant: bytesToHex(InviteGrant.encode(invite.grant.grant)), signature: bytesToHex(invite.grant.signature) } }
+      : existing?.grant != null ? { grant: existing.grant } : {})
   }
   rooms.save(room)
   return { room, invite }

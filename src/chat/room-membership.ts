@@ -58,8 +58,9 @@ export function epochCommitment (roomId: Uint8Array, epoch: number, secret: Uint
 }
 
 /** The membership model's view of a wire operation. */
-export function toSignedOp (op: ControlOp): SignedOp {
-  const base = { author: bytesToHex(op.author), index: Number(op.index), ts: Number(op.timestamp) }
+export function toSignedOp (record: ControlRecord): SignedOp {
+  const op = record.op
+  const base = { author: bytesToHex(op.author), index: Number(op.index), ts: Number(op.timestamp), id: record.id, ...(op.prev.length > 0 ? { prev: bytesToHex(op.prev) } : {}) }
   const hex = (b: Uint8Array): string => bytesToHex(b)
   let m: MembershipOp
   switch (op.type) {
@@ -73,7 +74,7 @@ export function toSignedOp (op: ControlOp): SignedOp {
       break
     }
     case ControlType.LEAVE: m = { type: 'leave', uptoMessage: Number(op.uptoMessage) }; break
-    case ControlType.REMOVE: m = { type: 'remove', member: hex(op.member), upto: Number(op.upto), uptoMessage: Number(op.uptoMessage), honored: op.honored.map(hex) }; break
+    case ControlType.REMOVE: m = { type: 'remove', member: hex(op.member), upto: Number(op.upto), ...(op.uptoId.length > 0 ? { uptoId: hex(op.uptoId) } : {}), uptoMessage: Number(op.uptoMessage), honored: op.honored.map(hex) }; break
     case ControlType.PROMOTE: m = { type: 'promote', member: hex(op.member) }; break
     case ControlType.RENAME: m = { type: 'rename', name: op.name }; break
     case ControlType.INVITE: m = { type: 'invite', inviteId: hex(op.inviteId), expiresAt: Number(op.expiresAt), maxUses: op.maxUses }; break
@@ -97,9 +98,11 @@ export class RoomMembership {
   private readonly roomIdBytes: Uint8Array
   private readonly self: string
   private readonly file?: RecordLog
+  /** Every record by id; forks (two records under one author counter) are all kept, and replay settles them. */
   private readonly records = new Map<string, ControlRecord>()
   private readonly ids = new Set<string>()
-  private readonly perAuthor = new Map<string, number>()
+  /** (author, counter) -> ids under it. */
+  private readonly byKey = new Map<string, string[]>()
   /** Verified records whose author the log does not know yet. */
   private readonly pending = new Map<string, ControlRecord>()
   private cached?: MembershipState
@@ -130,23 +133,22 @@ export class RoomMembership {
   }
 
   private remember (record: ControlRecord): boolean {
-    const key = keyOf(record.op)
     if (this.ids.has(record.id)) return false
-    const held = this.records.get(key)
-    // Two different records under one (author, counter): keep one, the same one everywhere.
-    if (held != null && held.id <= record.id) return false
-    this.records.set(key, record)
+    const key = keyOf(record.op)
+    const under = this.byKey.get(key) ?? []
+    // A fork is kept (replay settles it), but one is enough to see it: no third.
+    if (under.length >= 2) return false
+    under.push(record.id)
+    this.byKey.set(key, under)
+    this.records.set(record.id, record)
     this.ids.add(record.id)
-    const author = bytesToHex(record.op.author)
-    if (held == null) this.perAuthor.set(author, (this.perAuthor.get(author) ?? 0) + 1)
-    if (held != null) this.ids.delete(held.id)
     this.cached = undefined
     return true
   }
 
   /** Take in a verified record (from a live CONTROL message or a log sync). True if it was new. */
   add (record: ControlRecord): boolean {
-    if (this.records.size >= MAX_CONTROL_OPS && !this.records.has(keyOf(record.op))) return false
+    if (this.records.size >= MAX_CONTROL_OPS) return false
     if (this.file == null) throw new Error('the membership log was opened read-only')
     if (!this.remember(record)) return false
     this.file.append(record.bytes)
@@ -164,11 +166,20 @@ export class RoomMembership {
     const known = (key: string): boolean => key === this.init.creator || state.members.has(key) || state.departed.has(key)
     const author = bytesToHex(record.op.author)
     if (record.op.type === ControlType.JOIN) {
-      if (!known(bytesToHex(record.op.grant?.issuer ?? new Uint8Array(0)))) return false
+      // A join counts only through an invite of a member, or of a former member whose
+      // remover kept it: joins through a removed member's invites never enter the log.
+      // (Refused joins are kept too: every member must judge the same set, and the
+      // refused joiner learns why from it.)
+      const issuer = bytesToHex(record.op.grant?.issuer ?? new Uint8Array(0))
+      const keptBy = state.removals.some((r) => r.member === issuer && r.honored.has(author))
+      if (!(issuer === this.init.creator || state.members.has(issuer) || keptBy)) return false
     } else if (!known(author)) {
       return false
     }
-    return (this.perAuthor.get(author) ?? 0) < MAX_OPS_PER_AUTHOR
+    // Counted by counter, not by arrival: every member keeps the same ones. The last
+    // tenth of the log is kept for owners (a flood of joins cannot lock out a removal).
+    if (Number(record.op.index) > MAX_OPS_PER_AUTHOR) return false
+    return this.records.size < MAX_CONTROL_OPS * 0.9 || state.members.get(author)?.role === 'owner'
   }
 
   /**
@@ -223,10 +234,16 @@ export class RoomMembership {
       index = Math.max(index, Number(r.op.index))
       last = Math.max(last, Number(r.op.timestamp))
     }
-    const op = controlOp({ roomId: wire(this.roomIdBytes), author: wire(this.init.identity.publicKey), index: BigInt(index + 1), timestamp: BigInt(Math.max(this.now(), last + 1)), ...fields })
+    const prev = index > 0 ? this.idOf(this.self, index) : undefined
+    const op = controlOp({ roomId: wire(this.roomIdBytes), author: wire(this.init.identity.publicKey), index: BigInt(index + 1), timestamp: BigInt(Math.max(this.now(), last + 1)), ...(prev != null ? { prev: wire(hexToBytes(prev)) } : {}), ...fields })
     const record = openControl(signControl(this.init.identity.secretKey, op).bytes, this.roomIdBytes)
     this.add(record)
     return record
+  }
+
+  /** The id of `author`'s record under counter `index` (the first, if it forked). */
+  idOf (author: string, index: number): string | undefined {
+    return this.byKey.get(`${author}:${index}`)?.[0]
   }
 
   /** Every record (to serve a member's log sync), except those whose ids are listed. */
@@ -241,7 +258,7 @@ export class RoomMembership {
 
   /** The replayed state (cached until the log changes). */
   get state (): MembershipState {
-    this.cached ??= replayMembership({ creator: this.init.creator ?? this.self, name: '', createdAt: this.init.createdAt ?? 0 }, [...this.records.values()].map((r) => toSignedOp(r.op)))
+    this.cached ??= replayMembership({ creator: this.init.creator ?? this.self, name: '', createdAt: this.init.createdAt ?? 0 }, [...this.records.values()].map((r) => toSignedOp(r)))
     return this.cached
   }
 
@@ -261,10 +278,16 @@ export class RoomMembership {
     return this.managed && needsRekey(this.state)
   }
 
-  /** Whether our JOIN is in the log (or we need none: the creator, or an unmanaged room). */
-  hasJoined (): boolean {
+  /**
+   * Whether we need no new JOIN: we created the room (or it is unmanaged), the log lets us
+   * in, or our JOIN with this invite is already signed (and waits for members to judge it).
+   */
+  hasJoined (inviteId?: string): boolean {
     if (!this.managed || this.init.creator === this.self) return true
-    for (const r of this.records.values()) if (r.op.type === ControlType.JOIN && bytesToHex(r.op.author) === this.self) return true
+    if (this.state.members.has(this.self)) return true
+    for (const r of this.records.values()) {
+      if (r.op.type === ControlType.JOIN && bytesToHex(r.op.author) === this.self && (inviteId == null || bytesToHex(r.op.inviteId) === inviteId)) return true
+    }
     return false
   }
 
@@ -286,13 +309,13 @@ export class RoomMembership {
     const commitments = new Map<number, Uint8Array>()
     for (const s of this.state.applied) {
       if (s.op.type !== 'epoch') continue
-      const record = this.records.get(keyOf(s))
+      const record = s.id != null ? this.records.get(s.id) : undefined
       if (record != null) commitments.set(s.op.epoch, record.op.commitment)
     }
     for (const s of this.state.applied) {
       if (s.op.type !== 'epoch' && s.op.type !== 'keys') continue
       if (secrets.has(s.op.epoch)) continue
-      const record = this.records.get(keyOf(s))
+      const record = s.id != null ? this.records.get(s.id) : undefined
       const mine = record?.op.keys.find((k) => bytesToHex(k.recipient) === this.self)
       const commitment = commitments.get(s.op.epoch)
       if (record == null || mine == null || commitment == null) continue

@@ -265,7 +265,11 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     // A removal interrupted before its new epoch (a crash), or keys a member still lacks.
     this.scheduleKeyWork()
     // Newcomers sign their JOIN (with the invite's grant) once: members check it.
-    if (!this.membership.hasJoined() && this.room.grant != null) void this.control(this.membership.joinFields(this.room.grant))
+    // (Again after a removal, with a newer invite: the JOIN names the invite it uses.)
+    if (this.room.grant != null) {
+      const join = this.membership.joinFields(this.room.grant)
+      if (!this.membership.hasJoined(bytesToHex(join.inviteId ?? new Uint8Array(0)))) void this.control(join)
+    }
   }
 
   /** Emit a message, or keep it until the caller listens (see {@link markOpen}). */
@@ -424,6 +428,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       type: ControlType.REMOVE,
       member: hexToBytes(member),
       upto: BigInt(this.membership.lastIndexOf(member)),
+      ...(this.membership.lastIndexOf(member) > 0 ? { uptoId: hexToBytes(this.membership.idOf(member, this.membership.lastIndexOf(member)) as string) } : {}),
       uptoMessage: BigInt(this.history.highest(member)),
       honored
     }, false)
@@ -762,8 +767,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     const sender = bytesToHex(msg.sender)
     // The membership log decides whose messages count: someone removed (after its removal)
     // or refused is dropped; someone the log does not list yet is shown flagged.
+    // (Membership operations are judged by the log itself: a removed member's JOIN with a
+    // newer invite must reach it.)
     const st = this.membership.standing(sender, ts, HISTORY_KINDS.has(msg.kind) ? Number(msg.index) : undefined)
-    if (st === 'gone' || st === 'refused') return this.refuse('NotAMemberError', TopicValidatorResult.Ignore)
+    if ((st === 'gone' || st === 'refused') && msg.kind !== MessageKind.CONTROL) return this.refuse('NotAMemberError', TopicValidatorResult.Ignore)
     // Already held (fetched by catch-up, or sent again by an outbox): drop, no penalty.
     if (HISTORY_KINDS.has(msg.kind) && this.history.holds(sender, Number(msg.index))) {
       // Same number, other content: the sender signed two different messages as one (a

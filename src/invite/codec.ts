@@ -132,6 +132,9 @@ export function decodeInvite (code: string): Invite {
     // formed (its known fields in canonical form and in order, possibly followed by fields
     // a newer format added) is reported as a newer format rather than as damage.
     if (!startsWith(bytes, SignedInvite.encode(signed))) throw corrupted('its record cannot be read')
+    // Truncated base58 decodes to unrelated bytes, which can parse as a record now and then:
+    // a newer format still has a body.
+    if (signed.body.length === 0) throw corrupted('its record cannot be read')
     throw new InviteVersionError(signed.version)
   }
   if (signed.body.length === 0 || signed.signature.length !== SIGNATURE_BYTES) throw corrupted('its signature or body is missing')

@@ -13,5 +13,5 @@
  */
 export {
   replayMembership, compareOps, needsRekey, standing,
-  type MembershipOp, type SignedOp, type MembershipState, type MemberRecord, type InviteRecord, type Genesis, type Role, type InviteGrant, type Departure
+  type MembershipOp, type SignedOp, type MembershipState, type MemberRecord, type InviteRecord, type Genesis, type Role, type InviteGrant, type Departure, type RemovalRecord
 } from './log.js'

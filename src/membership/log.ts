@@ -34,7 +34,7 @@ export type MembershipOp =
    * messages up to history index `uptoMessage`, and the joins its invites let in
    * (`honored`). Anything later from it, or let in by it, is refused whatever its date.
    */
-  | { type: 'remove', member: string, upto?: number, uptoMessage?: number, honored?: string[] }
+  | { type: 'remove', member: string, upto?: number, uptoId?: string, uptoMessage?: number, honored?: string[] }
   | { type: 'promote', member: string }
   | { type: 'rename', name: string }
   /** `honored`: the joins with this invite the revoker had seen, which stay valid. */
@@ -53,6 +53,9 @@ export interface SignedOp {
   /** The author's clock, ms: orders operations across authors. */
   ts: number
   op: MembershipOp
+  /** The record's id (hex), and the id of the author's previous operation: its chain. */
+  id?: string
+  prev?: string
 }
 
 /** A member as the log says. */
@@ -102,6 +105,9 @@ export interface MembershipState {
   refusedJoins: Map<string, string>
   /** The room's creator: its first owner, who cannot be removed. */
   creator: string
+  /** Revocations and removals that took effect, as verdicts (see {@link replayMembership}). */
+  revocations: Array<{ inviteId: string, honored: string[] }>
+  removals: RemovalRecord[]
   /** Operations that took effect, and those refused (with why), in the order applied. */
   applied: SignedOp[]
   refused: Array<{ op: SignedOp, reason: string }>
@@ -125,66 +131,131 @@ export function compareOps (a: SignedOp, b: SignedOp): number {
 /** How far before its invite's issue date a join may be dated (clocks differ). */
 const GRANT_SKEW_MS = 10 * 60_000
 
-/** Replay a set of operations (in any order, duplicates allowed) into the room's state. */
+/** Most rounds of settling verdicts (each round replays the log once; two or three is usual). */
+const MAX_VERDICT_ROUNDS = 8
+
+/**
+ * Replay a set of operations (in any order, duplicates allowed) into the room's state.
+ *
+ * A clock is its owner's word, so some decisions cannot be left to the order: a joiner
+ * could date its join before a revocation, a removed member its operations (or the joins
+ * of invites it signs) before its removal. Revocations and removals therefore carry what
+ * their author had seen (the joins a revocation keeps; the removed member's last
+ * operation, by counter and id, its last message number, the joins its invites let in),
+ * and these verdicts apply wherever the dates fall. Verdicts come only from operations
+ * that take effect under the verdicts found so far, replayed until they settle, so a
+ * refused operation can never hand down a verdict.
+ *
+ * Two different operations under one author counter (a fork): for a removed author the
+ * chain its remover pinned decides; otherwise both are void (an author can only undo its
+ * own operations so, never add to them).
+ */
 export function replayMembership (genesis: Genesis, ops: Iterable<SignedOp>): MembershipState {
-  const unique = new Map<string, SignedOp>()
+  const byKey = new Map<string, SignedOp[]>()
+  const byId = new Map<string, SignedOp>()
   for (const op of ops) {
     const key = `${op.author}:${op.index}`
-    // One author, one counter, one operation: a second one under the same counter (a
-    // broken or dishonest client) must not make members disagree, so the first in the
-    // total order wins everywhere.
-    const held = unique.get(key)
-    if (held == null || compareOps(op, held) < 0 || (compareOps(op, held) === 0 && JSON.stringify(op.op) < JSON.stringify(held.op))) unique.set(key, op)
+    const list = byKey.get(key) ?? []
+    const sig = op.id ?? JSON.stringify(op.op) + String(op.ts)
+    if (!list.some((o) => (o.id ?? JSON.stringify(o.op) + String(o.ts)) === sig)) list.push(op)
+    byKey.set(key, list)
+    if (op.id != null) byId.set(op.id, op)
   }
-  const sorted = [...unique.values()].sort(compareOps)
-  // A joiner signs its own clock, so it could date its join before a revocation. A
-  // revocation therefore lists the joins its author had seen, and every other join with
-  // that invite is refused wherever it falls in the order: a first pass finds which
-  // revocations take effect, the second applies them to all joins.
-  const first = run(genesis, sorted, NO_VERDICTS)
+  // Removals first (they decide who had authority, and what of a removed member counts),
+  // then revocations under the removals so settled: settling both at once can swing
+  // between two states when a revocation's author is the one removed.
+  let verdicts = NO_VERDICTS
+  let state = run(genesis, resolve(byKey, byId, verdicts), verdicts)
+  for (const stage of ['removals', 'revoked'] as const) {
+    for (let round = 0; round < MAX_VERDICT_ROUNDS; round++) {
+      const found = verdictsOf(state)
+      const next: Verdicts = stage === 'removals' ? { revoked: new Map(), removals: found.removals } : { revoked: found.revoked, removals: verdicts.removals }
+      if (sameVerdicts(next, verdicts)) break
+      verdicts = next
+      state = run(genesis, resolve(byKey, byId, verdicts), verdicts)
+    }
+  }
+  return state
+}
+
+/** The operations to replay, sorted: forks settled (see {@link replayMembership}). */
+function resolve (byKey: Map<string, SignedOp[]>, byId: Map<string, SignedOp>, verdicts: Verdicts): SignedOp[] {
+  const chains = new Map<string, Set<string>>()
+  for (const [member, removal] of verdicts.removals) {
+    if (removal.uptoId == null || !byId.has(removal.uptoId)) continue
+    const chain = new Set<string>()
+    for (let id: string | undefined = removal.uptoId; id != null && !chain.has(id);) {
+      chain.add(id)
+      id = byId.get(id)?.prev
+    }
+    chains.set(member, chain)
+  }
+  const out: SignedOp[] = []
+  for (const list of byKey.values()) {
+    const first = list[0] as SignedOp
+    const chain = chains.get(first.author)
+    const removal = verdicts.removals.get(first.author)
+    if (chain != null && removal != null && first.index <= removal.upto) {
+      // What the remover saw of a removed member is its chain; nothing else under those counters.
+      const pinned = list.find((o) => o.id != null && chain.has(o.id))
+      if (pinned != null) out.push(pinned)
+      continue
+    }
+    if (list.length === 1) out.push(first)
+  }
+  return out.sort(compareOps)
+}
+
+/** The verdicts the operations that took effect in `state` hand down. */
+function verdictsOf (state: MembershipState): Verdicts {
   const revoked = new Map<string, Set<string>>()
-  for (const s of first.applied) {
-    if (s.op.type !== 'revoke') continue
-    const honored = revoked.get(s.op.inviteId) ?? new Set<string>()
-    if (!revoked.has(s.op.inviteId)) {
-      for (const m of s.op.honored ?? []) honored.add(m)
+  for (const r of state.revocations) {
+    const held = revoked.get(r.inviteId)
+    if (held == null) {
+      revoked.set(r.inviteId, new Set(r.honored))
     } else {
       // Several revocations of one invite: a join stays only if every one honoured it.
-      const keep = new Set(s.op.honored ?? [])
-      for (const m of honored) if (!keep.has(m)) honored.delete(m)
+      const keep = new Set(r.honored)
+      for (const m of held) if (!keep.has(m)) held.delete(m)
     }
-    revoked.set(s.op.inviteId, honored)
   }
-  // Likewise a removed member could date operations (or the joins of invites it signs)
-  // before its removal: the removal says what of it counts, and nothing else does.
-  const removals = new Map<string, Removal>()
-  for (const s of first.applied) {
-    if (s.op.type !== 'remove') continue
-    const held = removals.get(s.op.member)
-    if (held != null && held.ts > s.ts) continue
-    removals.set(s.op.member, { ts: s.ts, upto: s.op.upto ?? Number.MAX_SAFE_INTEGER, honored: new Set(s.op.honored ?? []) })
+  const removals = new Map<string, RemovalRecord>()
+  for (const r of state.removals) {
+    const held = removals.get(r.member)
+    if (held != null && held.ts > r.ts) continue
+    removals.set(r.member, r)
   }
-  return revoked.size === 0 && removals.size === 0 ? first : run(genesis, sorted, { revoked, removals })
+  return { revoked, removals }
+}
+
+function sameVerdicts (a: Verdicts, b: Verdicts): boolean {
+  const text = (v: Verdicts): string => JSON.stringify({
+    revoked: [...v.revoked].map(([k, set]) => [k, [...set].sort()]).sort(),
+    removals: [...v.removals].map(([k, r]) => [k, r.ts, r.upto, r.uptoId ?? '', [...r.honored].sort()]).sort()
+  })
+  return text(a) === text(b)
 }
 
 /** What a removal decided about the removed member (its latest removal, if several). */
-interface Removal {
+export interface RemovalRecord {
+  member: string
   ts: number
   upto: number
+  uptoId?: string
   honored: Set<string>
 }
 
-/** What the first pass found, for the second to apply whatever the dates. */
+/** What earlier rounds found, for the next to apply whatever the dates. */
 interface Verdicts {
   revoked: Map<string, Set<string>>
-  removals: Map<string, Removal>
+  removals: Map<string, RemovalRecord>
 }
 
 const NO_VERDICTS: Verdicts = { revoked: new Map(), removals: new Map() }
 
 function run (genesis: Genesis, sorted: SignedOp[], verdicts: Verdicts): MembershipState {
-  /** Removed members back with a newer invite: their operations from this counter on count again. */
-  const readmitted = new Map<string, number>()
+  /** Removed members back with a newer invite: their operations from this counter (and date) on count again. */
+  const readmitted = new Map<string, { index: number, ts: number }>()
   const state: MembershipState = {
     name: genesis.name,
     members: new Map([[genesis.creator, { role: 'owner', since: genesis.createdAt }]]),
@@ -196,12 +267,14 @@ function run (genesis: Genesis, sorted: SignedOp[], verdicts: Verdicts): Members
     holders: new Set([genesis.creator]),
     refusedJoins: new Map(),
     creator: genesis.creator,
+    revocations: [],
+    removals: [],
     applied: [],
     refused: []
   }
   for (const op of sorted) {
-    const reason = afterRemoval(op, verdicts, readmitted) ?? apply(state, op, verdicts.revoked, verdicts.removals)
-    if (reason == null && op.op.type === 'join' && op.index > (verdicts.removals.get(op.author)?.upto ?? Infinity)) readmitted.set(op.author, op.index)
+    const reason = afterRemoval(op, verdicts, readmitted) ?? apply(state, op, verdicts.revoked, verdicts.removals, readmitted)
+    if (reason == null && op.op.type === 'join' && op.index > (verdicts.removals.get(op.author)?.upto ?? Infinity)) readmitted.set(op.author, { index: op.index, ts: op.ts })
     if (reason == null) state.applied.push(op)
     else {
       state.refused.push({ op, reason })
@@ -244,20 +317,20 @@ export function standing (state: MembershipState, sender: string, ts: number, in
  * Refuse what a removed member signed after what its remover had seen, wherever its date
  * puts it, except a JOIN with a newer invite from someone else (and what follows it).
  */
-function afterRemoval (s: SignedOp, verdicts: Verdicts, readmitted: Map<string, number>): string | undefined {
+function afterRemoval (s: SignedOp, verdicts: Verdicts, readmitted: Map<string, { index: number, ts: number }>): string | undefined {
   const removal = verdicts.removals.get(s.author)
   if (removal == null || s.index <= removal.upto) return undefined
   const back = readmitted.get(s.author)
-  if (back != null && s.index > back) return undefined
+  if (back != null && s.index > back.index) return undefined
   if (s.op.type === 'join' && s.op.grant != null && s.op.grant.issuer !== s.author && s.op.grant.issuedAt > removal.ts) return undefined
   return 'signed after its author was removed'
 }
 
 /** Apply one operation; returns why it is refused, or undefined when it took effect. */
-function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<string>>, removals: Map<string, Removal>): string | undefined {
+function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<string>>, removals: Map<string, RemovalRecord>, readmitted: Map<string, { index: number, ts: number }>): string | undefined {
   const author = state.members.get(s.author)
   const op = s.op
-  if (op.type === 'join') return join(state, s, op, revoked, removals)
+  if (op.type === 'join') return join(state, s, op, revoked, removals, readmitted)
   if (author == null) return 'author is not a member'
   const isOwner = author.role === 'owner'
   switch (op.type) {
@@ -270,6 +343,10 @@ function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<st
     case 'revoke': {
       const invite = state.invites.get(op.inviteId)
       if (!isOwner && invite?.issuer !== s.author) return 'only owners or its issuer may revoke an invite'
+      // An issuer who is not an owner stops its invite; it cannot drop those it already
+      // let in (only owners remove people, and that re-keys).
+      const honored = isOwner ? op.honored ?? [] : [...new Set([...(op.honored ?? []), ...[...state.members].filter(([, m]) => m.inviteId === op.inviteId).map(([k]) => k)])]
+      state.revocations.push({ inviteId: op.inviteId, honored })
       if (invite == null) {
         // Revoked before anyone used it here: remember it, so a later join is refused.
         state.invites.set(op.inviteId, { issuer: '', expiresAt: 0, maxUses: 0, uses: 0, revoked: true })
@@ -291,6 +368,7 @@ function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<st
       if (!state.members.has(op.member)) return 'not a member'
       state.members.delete(op.member)
       state.departed.set(op.member, { by: s.author, ts: s.ts, how: 'removed', ...(op.uptoMessage != null ? { uptoMessage: op.uptoMessage } : {}) })
+      state.removals.push({ member: op.member, ts: s.ts, upto: op.upto ?? Number.MAX_SAFE_INTEGER, ...(op.uptoId != null ? { uptoId: op.uptoId } : {}), honored: new Set(op.honored ?? []) })
       return undefined
     }
     case 'promote': {
@@ -330,14 +408,17 @@ function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<st
 }
 
 /** A newcomer's own join: with an invite signed by a member allowed to invite, live, unused up. */
-function join (state: MembershipState, s: SignedOp, op: Extract<MembershipOp, { type: 'join' }>, revoked: Map<string, Set<string>>, removals: Map<string, Removal>): string | undefined {
+function join (state: MembershipState, s: SignedOp, op: Extract<MembershipOp, { type: 'join' }>, revoked: Map<string, Set<string>>, removals: Map<string, RemovalRecord>, readmitted: Map<string, { index: number, ts: number }>): string | undefined {
   if (state.members.has(s.author)) return 'already a member'
   const grant = op.grant
   // Nobody joins with an invite before it was made (a date is the joiner's word, bounded here).
   if (grant != null && s.ts < grant.issuedAt - GRANT_SKEW_MS) return 'dated before its invite'
   // An invite of a member since removed lets in only those its remover had seen join.
+  // (Whatever the invite's date: a removed member dates its own invites as it likes. Only
+  // one it made after coming back with someone else's newer invite counts.)
   const issuerRemoval = grant != null ? removals.get(grant.issuer) : undefined
-  if (grant != null && issuerRemoval != null && grant.issuedAt <= issuerRemoval.ts && !issuerRemoval.honored.has(s.author)) return 'inviter was removed'
+  const issuerBack = grant != null ? readmitted.get(grant.issuer) : undefined
+  if (grant != null && issuerRemoval != null && !issuerRemoval.honored.has(s.author) && !(issuerBack != null && grant.issuedAt > issuerBack.ts)) return 'inviter was removed'
   let invite = state.invites.get(op.inviteId)
   if (invite == null && grant != null) {
     invite = { issuer: grant.issuer, expiresAt: grant.expiresAt, maxUses: grant.maxUses, uses: 0, revoked: false }

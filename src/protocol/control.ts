@@ -43,6 +43,8 @@ export function controlOp (fields: Partial<ControlOp> & Pick<ControlOp, 'roomId'
     upto: 0n,
     uptoMessage: 0n,
     commitment: new Uint8Array(0),
+    uptoId: new Uint8Array(0),
+    prev: new Uint8Array(0),
     ...fields
   }
 }
@@ -78,6 +80,9 @@ export function openControl (bytes: Uint8Array, roomId: Uint8Array): ControlReco
   if (!TYPES.has(op.type as string)) throw malformed('is of an unknown type')
   const max = BigInt(Number.MAX_SAFE_INTEGER)
   if (op.index < 1n || op.index > max || op.timestamp > max || op.upto > max || op.uptoMessage > max || op.expiresAt > max) throw malformed('has a number out of range')
+  // Each operation names its author's previous one (none for the first): a chain.
+  if ((op.index === 1n) !== (op.prev.length === 0) || (op.prev.length !== 0 && op.prev.length !== 32)) throw malformed('does not name its author\'s previous operation')
+  if (op.uptoId.length !== 0 && op.uptoId.length !== 32) throw malformed('names a malformed operation id')
   if (!verify(op.author, CONTROL_DOMAIN, signed.op, signed.signature)) throw new ForgedMessageError('membership operation signature does not verify')
   checkFields(op)
   if (op.type === ControlType.JOIN) {

@@ -779,6 +779,8 @@ export interface ControlOp {
   upto: bigint
   uptoMessage: bigint
   commitment: Uint8Array<ArrayBuffer>
+  uptoId: Uint8Array<ArrayBuffer>
+  prev: Uint8Array<ArrayBuffer>
 }
 
 export namespace ControlOp {
@@ -895,6 +897,16 @@ export namespace ControlOp {
           w.bytes(obj.commitment)
         }
 
+        if ((obj.uptoId != null && obj.uptoId.byteLength > 0)) {
+          w.uint32(170)
+          w.bytes(obj.uptoId)
+        }
+
+        if ((obj.prev != null && obj.prev.byteLength > 0)) {
+          w.uint32(178)
+          w.bytes(obj.prev)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -918,7 +930,9 @@ export namespace ControlOp {
           keys: [],
           upto: 0n,
           uptoMessage: 0n,
-          commitment: uint8ArrayAlloc(0)
+          commitment: uint8ArrayAlloc(0),
+          uptoId: uint8ArrayAlloc(0),
+          prev: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1017,6 +1031,14 @@ export namespace ControlOp {
             }
             case 20: {
               obj.commitment = reader.bytes()
+              break
+            }
+            case 21: {
+              obj.uptoId = reader.bytes()
+              break
+            }
+            case 22: {
+              obj.prev = reader.bytes()
               break
             }
             default: {
@@ -1198,6 +1220,20 @@ export namespace ControlOp {
               }
               break
             }
+            case 21: {
+              yield {
+                field: `${prefix}.uptoId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 22: {
+              yield {
+                field: `${prefix}.prev`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1348,6 +1384,16 @@ export namespace ControlOp {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ControlOpUptoIdFieldEvent {
+    field: '$.uptoId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpPrevFieldEvent {
+    field: '$.prev'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ControlOp>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ControlOp.codec())
   }
@@ -1356,7 +1402,7 @@ export namespace ControlOp {
     return decodeMessage(buf, ControlOp.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOp>): Generator<ControlOpRoomIdFieldEvent | ControlOpAuthorFieldEvent | ControlOpIndexFieldEvent | ControlOpTimestampFieldEvent | ControlOpTypeFieldEvent | ControlOpMemberFieldEvent | ControlOpInviteIdFieldEvent | ControlOpGrantRoomIdFieldEvent | ControlOpGrantInviteIdFieldEvent | ControlOpGrantIssuerFieldEvent | ControlOpGrantIssuedAtFieldEvent | ControlOpGrantExpiresAtFieldEvent | ControlOpGrantMaxUsesFieldEvent | ControlOpGrantEpochFieldEvent | ControlOpGrantSignatureFieldEvent | ControlOpNameFieldEvent | ControlOpOwnersInviteFieldEvent | ControlOpExpiresAtFieldEvent | ControlOpMaxUsesFieldEvent | ControlOpHonoredFieldEvent | ControlOpEpochFieldEvent | ControlOpEphemeralFieldEvent | ControlOpKeysRecipientFieldEvent | ControlOpKeysWrappedFieldEvent | ControlOpUptoFieldEvent | ControlOpUptoMessageFieldEvent | ControlOpCommitmentFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOp>): Generator<ControlOpRoomIdFieldEvent | ControlOpAuthorFieldEvent | ControlOpIndexFieldEvent | ControlOpTimestampFieldEvent | ControlOpTypeFieldEvent | ControlOpMemberFieldEvent | ControlOpInviteIdFieldEvent | ControlOpGrantRoomIdFieldEvent | ControlOpGrantInviteIdFieldEvent | ControlOpGrantIssuerFieldEvent | ControlOpGrantIssuedAtFieldEvent | ControlOpGrantExpiresAtFieldEvent | ControlOpGrantMaxUsesFieldEvent | ControlOpGrantEpochFieldEvent | ControlOpGrantSignatureFieldEvent | ControlOpNameFieldEvent | ControlOpOwnersInviteFieldEvent | ControlOpExpiresAtFieldEvent | ControlOpMaxUsesFieldEvent | ControlOpHonoredFieldEvent | ControlOpEpochFieldEvent | ControlOpEphemeralFieldEvent | ControlOpKeysRecipientFieldEvent | ControlOpKeysWrappedFieldEvent | ControlOpUptoFieldEvent | ControlOpUptoMessageFieldEvent | ControlOpCommitmentFieldEvent | ControlOpUptoIdFieldEvent | ControlOpPrevFieldEvent> {
     return streamMessage(buf, ControlOp.codec(), opts)
   }
 }

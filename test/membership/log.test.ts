@@ -61,7 +61,7 @@ describe('membership/replayMembership', () => {
     for (const forged of [
       { author: CAROL, index: 9, ts: 7000, op: { type: 'remove', member: OWNER } },
       { author: 'ee'.repeat(32), index: 1, ts: 7000, op: { type: 'promote', member: 'ee'.repeat(32) } },
-      { author: BOB, index: 1, ts: 3000, op: { type: 'rename', name: 'hijacked' } }
+      { author: CAROL, index: 7, ts: 3000, op: { type: 'rename', name: 'hijacked' } }
     ] as SignedOp[]) {
       const s = replayMembership(genesis, [...log, forged])
       const { applied: _a, ...rest } = summary(s) as Record<string, unknown>
@@ -229,5 +229,61 @@ describe('membership/replayMembership: a removed member cannot date its way back
     assert.ok(back.members.has(BOB), 'bob is back with a newer invite')
     assert.equal(back.members.get(BOB)?.role, 'member', 'and no longer an owner')
     assert.equal(back.refused.find((r) => r.op.author === BOB && r.op.index === 3)?.reason, 'only owners may rename')
+  })
+})
+
+describe('membership/replayMembership: forks and settled verdicts', () => {
+  const grant = (over: Partial<{ issuer: string, issuedAt: number, expiresAt: number, maxUses: number, epoch: number }> = {}) =>
+    ({ issuer: OWNER, issuedAt: 1500, expiresAt: 99_000, maxUses: 0, epoch: 0, ...over })
+
+  it('two different operations under one counter of a member are both void (it can only undo its own)', () => {
+    const ops: SignedOp[] = [
+      { author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'g1', grant: grant() }, id: 'b1' },
+      { author: OWNER, index: 1, ts: 3500, op: { type: 'promote', member: BOB }, id: 'o1', prev: undefined },
+      { author: BOB, index: 2, ts: 4000, op: { type: 'rename', name: 'one' }, id: 'b2a', prev: 'b1' },
+      { author: BOB, index: 2, ts: 4001, op: { type: 'rename', name: 'two' }, id: 'b2b', prev: 'b1' }
+    ]
+    const s = replayMembership(genesis, ops)
+    assert.equal(s.name, 'team')
+    assert.ok(s.members.has(BOB))
+  })
+
+  it('a removed owner cannot swap an operation its remover saw, nor have a refused operation hand down a verdict', () => {
+    const base: SignedOp[] = [
+      { author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'g1', grant: grant() }, id: 'b1' },
+      { author: OWNER, index: 1, ts: 3500, op: { type: 'promote', member: BOB }, id: 'o1' },
+      { author: CAROL, index: 1, ts: 3600, op: { type: 'join', inviteId: 'g1', grant: grant() }, id: 'c1' },
+      { author: BOB, index: 2, ts: 3700, op: { type: 'rename', name: 'bob was here' }, id: 'b2', prev: 'b1' },
+      { author: OWNER, index: 2, ts: 5000, op: { type: 'remove', member: BOB, upto: 2, uptoId: 'b2', uptoMessage: 0 }, id: 'o2', prev: 'o1' }
+    ]
+    // Bob signs another #2 (a removal of carol, dated early) and a revocation with no joins kept.
+    const swap: SignedOp = { author: BOB, index: 2, ts: 3650, op: { type: 'remove', member: CAROL }, id: 'b2x', prev: 'b1' }
+    const revoke: SignedOp = { author: BOB, index: 3, ts: 3660, op: { type: 'revoke', inviteId: 'g1', honored: [] }, id: 'b3', prev: 'b2x' }
+    const s = replayMembership(genesis, [...base, swap, revoke])
+    assert.ok(s.members.has(CAROL), 'carol stays')
+    assert.equal(s.name, 'bob was here', 'the operation the remover saw is the one that counts')
+    assert.ok(!s.members.has(BOB))
+  })
+
+  it('an invite a removed member signs lets nobody in, whatever its dates', () => {
+    const ops: SignedOp[] = [
+      { author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'g1', grant: grant() }, id: 'b1' },
+      { author: OWNER, index: 1, ts: 5000, op: { type: 'remove', member: BOB, upto: 1, uptoId: 'b1', uptoMessage: 0 }, id: 'o1' },
+      { author: DAVE, index: 1, ts: 4999, op: { type: 'join', inviteId: 'gb', grant: grant({ issuer: BOB, issuedAt: 5001 }) }, id: 'd1' }
+    ]
+    const s = replayMembership(genesis, ops)
+    assert.ok(!s.members.has(DAVE))
+  })
+
+  it('an issuer who is not an owner stops its invite but cannot drop whom it let in', () => {
+    const ops: SignedOp[] = [
+      { author: BOB, index: 1, ts: 3000, op: { type: 'join', inviteId: 'g1', grant: grant() }, id: 'b1' },
+      { author: CAROL, index: 1, ts: 3100, op: { type: 'join', inviteId: 'gb', grant: grant({ issuer: BOB, issuedAt: 3050 }) }, id: 'c1' },
+      { author: BOB, index: 2, ts: 3200, op: { type: 'revoke', inviteId: 'gb', honored: [] }, id: 'b2', prev: 'b1' },
+      { author: DAVE, index: 1, ts: 3300, op: { type: 'join', inviteId: 'gb', grant: grant({ issuer: BOB, issuedAt: 3050 }) }, id: 'd1' }
+    ]
+    const s = replayMembership(genesis, ops)
+    assert.ok(s.members.has(CAROL), 'carol stays')
+    assert.equal(s.refusedJoins.get(DAVE), 'invite revoked')
   })
 })
