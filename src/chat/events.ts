@@ -49,6 +49,8 @@ export interface MembershipEvent {
   name?: string
   /** True when the event is about us. */
   self: boolean
+  /** True when reported as the room opens, about an earlier run (we were already removed or refused). */
+  past?: boolean
 }
 
 /** A member as the room's signed membership log lists it. */

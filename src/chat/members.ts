@@ -39,6 +39,13 @@ export class MemberList {
     return undefined
   }
 
+  /** Forget a member (removed, or refused by the room's log); returns it if it was listed. */
+  forget (fingerprint: string): Member | undefined {
+    const known = this.members.get(fingerprint)
+    if (known != null && !known.self) this.members.delete(fingerprint)
+    return known?.self === true ? undefined : known
+  }
+
   /** Forget members (not ourselves) not heard from since `cutoff`; returns them. */
   expire (cutoff: number): Member[] {
     const gone = [...this.members.values()].filter((m) => !m.self && m.lastSeen < cutoff)

@@ -392,9 +392,9 @@ export function describeMembership (e: MembershipEvent, who: (fingerprint: strin
     case 'refused': return e.self ? `the room refused your invite: ${e.reason ?? ''}. Ask a member for a new one.` : `${them} tried to join and was refused: ${e.reason ?? ''}`
     case 'removed': return `${them} ${e.self ? 'were' : 'was'} removed from the room by ${by}`
     case 'left': return `${them} left the room for good`
-    case 'promoted': return `${them} ${e.self ? 'are' : 'is'} now an owner`
-    case 'revoked': return `invite ${e.inviteId ?? ''} was revoked${e.by != null ? ` (it was ${by}'s)` : ''}`
+    case 'promoted': return `${them} ${e.self ? 'are' : 'is'} now an owner${e.by != null ? ` (made so by ${by})` : ''}`
+    case 'revoked': return `invite ${e.inviteId ?? ''} was revoked${e.by != null ? ` by ${by}` : ''}`
     case 'renamed': return `the room is now called '${e.name ?? ''}'`
-    case 'policy': return `room rule: ${e.reason ?? ''}`
+    case 'policy': return `room rule: ${e.reason ?? ''}${e.by != null ? ` (set by ${by})` : ''}`
   }
 }

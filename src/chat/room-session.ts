@@ -34,6 +34,8 @@ const STORE_CONTROL_OPS = 32
 const REKEY_JITTER_MS = 1500
 /** A live membership operation must be dated within this of our clock. */
 const CONTROL_FRESH_MS = 10 * 60_000
+/** How long queued operations wait for a first membership log pull after the room opens. */
+const QUEUE_WAIT_FOR_LOG_MS = 5000
 
 /** Options of a {@link RoomSession}. */
 export interface RoomSessionInit {
@@ -95,7 +97,7 @@ function membershipChanges (roomId: string, self: string, before: MembershipStat
   for (const [key, m] of after.members) {
     const was = before.members.get(key)
     if (was == null) out.push({ roomId, event: 'joined', ...about(key), ...(m.addedBy != null ? { by: fp(m.addedBy) } : {}) })
-    else if (was.role !== 'owner' && m.role === 'owner') out.push({ roomId, event: 'promoted', ...about(key) })
+    else if (was.role !== 'owner' && m.role === 'owner') out.push({ roomId, event: 'promoted', ...about(key), ...(m.promotedBy != null ? { by: fp(m.promotedBy) } : {}) })
   }
   for (const [key, d] of after.departed) {
     if (before.departed.get(key)?.ts === d.ts || after.members.has(key)) continue
@@ -105,10 +107,10 @@ function membershipChanges (roomId: string, self: string, before: MembershipStat
     if (before.refusedJoins.get(key) !== reason) out.push({ roomId, event: 'refused', ...about(key), reason })
   }
   for (const [id, inv] of after.invites) {
-    if (inv.revoked && before.invites.get(id)?.revoked !== true) out.push({ roomId, event: 'revoked', inviteId: id, self: inv.issuer === self, ...(inv.issuer !== '' ? { by: fp(inv.issuer) } : {}) })
+    if (inv.revoked && before.invites.get(id)?.revoked !== true) out.push({ roomId, event: 'revoked', inviteId: id, self: inv.issuer === self, ...(inv.revokedBy != null ? { by: fp(inv.revokedBy) } : {}) })
   }
   if (after.name !== before.name && after.name !== '') out.push({ roomId, event: 'renamed', name: after.name, self: false })
-  if (after.ownersInvite !== before.ownersInvite) out.push({ roomId, event: 'policy', reason: after.ownersInvite ? 'only owners may invite' : 'any member may invite', self: false })
+  if (after.ownersInvite !== before.ownersInvite) out.push({ roomId, event: 'policy', reason: after.ownersInvite ? 'only owners may invite' : 'any member may invite', self: false, ...(after.policyBy != null ? { by: fp(after.policyBy) } : {}) })
   return out
 }
 
@@ -132,6 +134,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private readonly makeLink?: (topicKey: SigningKeyPair) => SyncLink
   private readonly links = new Map<number, SyncLink>()
   private rekeyTimer?: ReturnType<typeof setTimeout>
+  /** A member's membership log has been pulled at least once this run. */
+  private logSynced = false
+  private readonly openedAt = Date.now()
   /** Our latest CONTROL envelopes (this run), to leave with relays' stores. */
   private readonly controlEnvelopes: Array<{ epoch: number, bytes: Uint8Array }> = []
   private shareTimer?: ReturnType<typeof setTimeout>
@@ -264,6 +269,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.queueTimer.unref?.()
     // A removal interrupted before its new epoch (a crash), or keys a member still lacks.
     this.scheduleKeyWork()
+    // Removed, or refused, in an earlier run: say so again now.
+    const standingNow = this.ownStanding()
+    if (standingNow != null) this.emit('membership', { ...standingNow, past: true })
     // Newcomers sign their JOIN (with the invite's grant) once: members check it.
     // (Again after a removal, with a newer invite: the JOIN names the invite it uses.)
     if (this.room.grant != null) {
@@ -295,9 +303,24 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     })
   }
 
+  /** Our own removal or refusal as the log stands, as an event (undefined when we are in). */
+  private ownStanding (): MembershipEvent | undefined {
+    if (!this.membership.managed) return undefined
+    const state = this.membership.state
+    const departed = state.departed.get(this.selfHex)
+    const fp = (hex: string): string => fingerprint(hexToBytes(hex))
+    if (departed?.how === 'removed') return { roomId: this.roomId, event: 'removed', fingerprint: this.identity.fingerprint, publicKey: this.selfHex, by: fp(departed.by), self: true }
+    const refused = state.refusedJoins.get(this.selfHex)
+    if (refused != null && !state.members.has(this.selfHex)) return { roomId: this.roomId, event: 'refused', fingerprint: this.identity.fingerprint, publicKey: this.selfHex, reason: refused, self: true }
+    return undefined
+  }
+
   /** Sign and send the membership operations other processes queued for this room. */
   private takeQueued (): void {
     if (!this.membership.managed) return
+    // What we sign must rest on the room's log as members hold it (a revocation keeps the
+    // joins we know of): wait for a first log pull, or a few seconds if no member answers.
+    if (!this.logSynced && Date.now() - this.openedAt < QUEUE_WAIT_FOR_LOG_MS) return
     try {
       for (const { op, done } of queuedOps(this.rooms.dir(this.roomId))) {
         // control() signs and keeps the operation before its first await: the queue entry can go.
@@ -313,14 +336,22 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   /** Fetch the membership records a member holds and we do not. */
   private async pullLog (peer: string): Promise<void> {
     if (!this.membership.managed) return
+    // One change for the whole pull: a log arriving in pieces passes through states that
+    // never were (a join before the invite that allows it), which are not news.
+    const before = this.membership.state
+    // A newcomer not yet let in receives the room's whole past: only its own admission is news.
+    const first = !before.members.has(this.selfHex)
+    let added = 0
     try {
       const logHave = this.membership.recordIds().map((id) => wire(hexToBytes(id)))
       for await (const frame of this.link.request(peer, { log: true, logHave })) {
-        for (const bytes of frame.log) this.takeControl(bytes)
+        for (const bytes of frame.log) if (this.membership.addBytes(bytes) === 'added') added++
       }
+      this.logSynced = true
     } catch (err: any) {
       log('membership log from %s: %s', peer, err.message)
     }
+    if (added > 0) this.membershipChanged(before, first)
   }
 
   /** Take in a membership record (verified here); emits what changed. */
@@ -338,9 +369,17 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     return result
   }
 
-  private membershipChanged (before: MembershipState): void {
-    const events = membershipChanges(this.roomId, this.selfHex, before, this.membership.state)
+  private membershipChanged (before: MembershipState, quiet = false): void {
+    const all = membershipChanges(this.roomId, this.selfHex, before, this.membership.state)
+    // A first log pull replays the room's whole past: only what concerns us is news then.
+    const events = quiet ? all.filter((e) => e.self) : all
     if (events.length > 0) this.whenOpen(() => { for (const e of events) this.emit('membership', e) })
+    // Whoever the log removed or refused is no longer shown as present.
+    for (const e of all) {
+      if ((e.event !== 'removed' && e.event !== 'refused') || e.self || e.fingerprint == null) continue
+      const gone = this.memberList.forget(e.fingerprint)
+      if (gone != null) this.emit('member', { roomId: this.roomId, event: 'gone', nick: gone.nick, fingerprint: gone.fingerprint, publicKey: gone.publicKey, ts: this.now(), self: false })
+    }
     this.refreshEpochs()
     this.scheduleKeyWork()
   }
@@ -618,6 +657,13 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     const from = this.current.epoch
     this.current = latest
     log('now in epoch %d', latest.epoch)
+    // Remembered for `cryptochat rooms` (which reads no secrets, so cannot replay the log).
+    try {
+      this.room = { ...this.room, currentEpoch: latest.epoch }
+      this.rooms.save(this.room)
+    } catch (err: any) {
+      log('could not note the epoch in the room record: %s', err.message)
+    }
     this.whenOpen(() => { this.emit('epoch', { roomId: this.roomId, epoch: latest.epoch, previous: from }) })
     if (this.joined) {
       // Tell the members on the new topics how to reach us (they answer with theirs).
@@ -1007,6 +1053,11 @@ export class RoomSession extends EventEmitter<RoomEvents> {
    */
   async send (body: string, kind: MessageKind = MessageKind.TEXT, control?: Uint8Array, inEpoch?: number): Promise<ChatMessageEvent> {
     checkOutgoing(this.nick, body)
+    // Nobody would take it: say so rather than mark it sent.
+    if (HISTORY_KINDS.has(kind)) {
+      const out = this.ownStanding()
+      if (out != null) throw new NotPermittedError(out.event === 'removed' ? `you were removed from this room (by ${out.by?.slice(0, 8) ?? 'an owner'}): members take nothing more from you` : `the room refused your invite (${out.reason ?? ''}): members take nothing from you`)
+    }
     // Normally the current epoch; a key handed to a member still in an older one goes there.
     const epoch = inEpoch != null ? this.epochs.get(inEpoch) : this.current
     if (epoch == null) throw new UnknownEpochError(inEpoch ?? this.current.epoch)

@@ -39,8 +39,10 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
   let refusal: string | undefined
   session.on('membership', (e) => {
     output.json({ type: 'membership', ...e })
-    if (e.self && e.event === 'refused' && refusal == null) {
-      refusal = e.reason ?? 'refused'
+    // Refused: the run ends (exit 16). Removed while running: the run goes on (what we
+    // type gets an error event, not "sent"); removed in an earlier run: it ends too.
+    if (e.self && (e.event === 'refused' || (e.event === 'removed' && e.past === true)) && refusal == null) {
+      refusal = e.event === 'removed' ? `you were removed from the room by ${e.by?.slice(0, 8) ?? 'an owner'}` : `the room's members refused your invite (${e.reason ?? 'refused'}); ask a member for a new one`
       lines.close()
     }
   })
@@ -102,5 +104,5 @@ export async function runHeadless (client: ChatClient, session: RoomSession, ctx
   process.off('exit', closeBook)
   closeBook()
   output.json({ type: 'left', roomId: session.roomId })
-  if (refusal != null) throw new JoinRefusedError(`the room's members refused your invite (${refusal}); ask a member for a new one`)
+  if (refusal != null) throw new JoinRefusedError(refusal)
 }

@@ -59,6 +59,7 @@ export function buildProgram (output: Output): Command {
     .description('revoke an invite: members refuse any new join with it (owners, or the invite\'s issuer)')
     .argument('<roomId>', 'room id')
     .argument('<inviteId>', 'the invite\'s id (see: cryptochat invites <roomId>)')
+    .option('--force', 'revoke an id the room does not know yet (owners: an invite a member issued offline)')
     .action(async (roomId: string, inviteId: string, _opts, cmd: Command) => { await revokeCommand(roomId, inviteId, cmd.optsWithGlobals(), output) })
 
   common(program.command('remove'))

@@ -63,6 +63,8 @@ export interface MemberRecord {
   role: Role
   /** Who let them in (their inviter; the creator has none). */
   addedBy?: string
+  /** Who made them an owner (when promoted). */
+  promotedBy?: string
   inviteId?: string
   since: number
 }
@@ -75,6 +77,8 @@ export interface InviteRecord {
   maxUses: number
   uses: number
   revoked: boolean
+  /** Who revoked it (when revoked). */
+  revokedBy?: string
 }
 
 /** Why someone is no longer a member. */
@@ -94,8 +98,9 @@ export interface MembershipState {
   /** Former members, and when and how they went (a later join clears it). */
   departed: Map<string, Departure>
   invites: Map<string, InviteRecord>
-  /** Only owners may invite. */
+  /** Only owners may invite (set by `policyBy`). */
   ownersInvite: boolean
+  policyBy?: string
   /** The current key epoch, and who started it (the creator for epoch 0). */
   epoch: number
   epochAuthor: string
@@ -349,9 +354,10 @@ function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<st
       state.revocations.push({ inviteId: op.inviteId, honored })
       if (invite == null) {
         // Revoked before anyone used it here: remember it, so a later join is refused.
-        state.invites.set(op.inviteId, { issuer: '', expiresAt: 0, maxUses: 0, uses: 0, revoked: true })
+        state.invites.set(op.inviteId, { issuer: '', expiresAt: 0, maxUses: 0, uses: 0, revoked: true, revokedBy: s.author })
       } else {
         invite.revoked = true
+        invite.revokedBy = s.author
       }
       return undefined
     }
@@ -376,6 +382,7 @@ function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<st
       const member = state.members.get(op.member)
       if (member == null) return 'not a member'
       member.role = 'owner'
+      member.promotedBy = s.author
       return undefined
     }
     case 'rename':
@@ -385,6 +392,7 @@ function apply (state: MembershipState, s: SignedOp, revoked: Map<string, Set<st
     case 'policy':
       if (!isOwner) return 'only owners may set who invites'
       state.ownersInvite = op.ownersInvite
+      state.policyBy = s.author
       return undefined
     case 'epoch':
       if (!isOwner) return 'only owners may start an epoch'

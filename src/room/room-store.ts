@@ -52,6 +52,8 @@ export interface RoomRecord {
   createdAt?: number
   /** The nonce the room id was made from, with creator and date (hex; see roomIdOf). */
   genesisNonce?: string
+  /** The key epoch the room was last in (`epoch` and `secret` are the ones we entered with). */
+  currentEpoch?: number
   /** The invite we joined with, as its issuer signed it (sent with our JOIN). */
   grant?: { grant: string, signature: string }
 }
@@ -149,6 +151,7 @@ function parseSummary (path: string, raw: any): RoomSummary {
     ...(typeof raw.nick === 'string' ? { nick: raw.nick } : {}),
     ...(typeof raw.creator === 'string' && /^[0-9a-f]{64}$/.test(raw.creator) ? { creator: raw.creator, createdAt: Number(raw.createdAt ?? 0) } : {}),
     ...(typeof raw.genesisNonce === 'string' && /^[0-9a-f]{32}$/.test(raw.genesisNonce) ? { genesisNonce: raw.genesisNonce } : {}),
+    ...(Number.isInteger(raw.currentEpoch) ? { currentEpoch: raw.currentEpoch } : {}),
     ...(typeof raw.grant?.grant === 'string' && typeof raw.grant?.signature === 'string' ? { grant: { grant: raw.grant.grant, signature: raw.grant.signature } } : {})
   }
 }
@@ -205,6 +208,7 @@ export function createRoomStore (dataDir: string, init: RoomStoreInit = {}): Roo
         ...(room.nick != null ? { nick: room.nick } : {}),
         ...(room.creator != null ? { creator: room.creator, createdAt: room.createdAt ?? 0 } : {}),
         ...(room.genesisNonce != null ? { genesisNonce: room.genesisNonce } : {}),
+        ...(room.currentEpoch != null ? { currentEpoch: room.currentEpoch } : {}),
         ...(room.grant != null ? { grant: room.grant } : {})
       }
       // In clear or sealed, as the data directory keeps secrets (checked before anything is written).

@@ -378,7 +378,7 @@ export class TuiApp implements CommandContext {
     const issued = issueInvite(this.init.rooms.require(room.roomId), this.init.identity, { ...(ttlMs != null ? { ttlMs } : {}), maxUses, epochSecret: session.inviteSecret() })
     // Announced, so every member's /invites lists it.
     if (session.membership.managed) void session.control({ type: ControlType.INVITE, inviteId: hexToBytes(issued.inviteId), expiresAt: BigInt(issued.expiresAt), maxUses })
-    this.info(`invite to '${room.name}', valid until ${new Date(issued.expiresAt).toLocaleString()} (share it privately: it lets anyone read the room):`)
+    this.info(`invite ${issued.inviteId} to '${room.name}', valid until ${new Date(issued.expiresAt).toLocaleString()}${maxUses > 0 ? `, for ${maxUses} join${maxUses === 1 ? '' : 's'}` : ''} (share it privately: it lets anyone read the room; /revoke ${issued.inviteId} stops it):`)
     this.info(`cryptochat join ${room.roomId} --invite ${issued.code}`)
     if (options.qr) {
       const lines = await qrLines(issued.code)

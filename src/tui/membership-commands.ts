@@ -103,7 +103,7 @@ export class MembershipCommands {
     const list = session.invites().sort((a, b) => (a.status === 'live' ? 0 : 1) - (b.status === 'live' ? 0 : 1) || a.expiresAt - b.expiresAt)
     if (list.length === 0) return this.host.info('no invites known to this room yet (/invite makes one)')
     for (const i of list) {
-      const uses = i.maxUses > 0 ? `${i.uses}/${i.maxUses} uses` : `${i.uses} uses`
+      const uses = i.maxUses > 0 ? `${i.uses}/${i.maxUses} used` : `${i.uses} use${i.uses === 1 ? '' : 's'}`
       this.host.info(`  ${i.inviteId}  ${i.status}  until ${new Date(i.expiresAt).toLocaleString()}  ${uses}  by ${i.issuer !== '' ? shortFp(i.issuer) : '?'}`)
     }
   }
@@ -116,7 +116,8 @@ export class MembershipCommands {
     if (!/^[0-9a-f]{32}$/.test(id)) return this.host.fail('usage: /revoke <invite id> (32 hex characters; /invites lists them)')
     const known = session.membership.state.invites.get(id)
     const self = session.roster().find((m) => m.self)
-    if (!this.isOwner(session) && (known == null || known.issuer !== self?.publicKey)) return this.host.fail('only an owner or the invite\'s issuer can revoke it')
+    if (known == null) return this.host.fail(`no invite ${id} is known to this room (/invites lists them; from the shell an owner can revoke an unknown id with: cryptochat revoke <roomId> <id> --force)`)
+    if (!this.isOwner(session) && known.issuer !== self?.publicKey) return this.host.fail('only an owner or the invite\'s issuer can revoke it')
     if (known?.revoked === true) return this.host.info(`invite ${id} is already revoked`)
     await session.control({ type: ControlType.REVOKE, inviteId: hexToBytes(id) })
   }

@@ -91,7 +91,8 @@ describe('removal from the command line (real processes)', () => {
     const bobDir = dir('bob')
     const bob = procs.spawn('cryptochat', ['join', roomId, '--invite', code, '--nick', 'bob', '--json', '--data-dir', bobDir], 'bob')
     await bob.waitForLine((l) => l.type === 'ready', 20_000, "bob's ready")
-    const carol = procs.spawn('cryptochat', ['join', roomId, '--invite', code, '--nick', 'carol', '--json', '--data-dir', dir('carol')], 'carol')
+    const carolDir = dir('carol')
+    const carol = procs.spawn('cryptochat', ['join', roomId, '--invite', code, '--nick', 'carol', '--json', '--data-dir', carolDir], 'carol')
     const carolReady = await carol.waitForLine((l) => l.type === 'ready', 20_000, "carol's ready")
     // Alice's log must hold both joins before she can remove one: she opens the room once.
     const alice = procs.spawn('cryptochat', ['join', roomId, '--json', '--data-dir', aliceDir], 'alice')
@@ -110,11 +111,20 @@ describe('removal from the command line (real processes)', () => {
     alice2.writeLine('said in epoch 1')
     await bob.waitForLine((l) => l.type === 'message' && l.text === 'said in epoch 1', 15_000, 'bob reads the new epoch')
     carol.writeLine('carol still talking')
+    await carol.waitForLine((l) => l.type === 'error' && l.code === 'NotPermittedError', 10_000, 'carol told her message goes nowhere')
     bob.writeLine('bob after the removal')
     await alice2.waitForLine((l) => l.type === 'message' && l.text === 'bob after the removal', 15_000, 'alice reads bob')
     assert.ok(!carol.lines.some((l) => l.type === 'message' && (l.text === 'said in epoch 1' || l.text === 'bob after the removal')), 'carol read the new epoch')
     assert.ok(!alice2.lines.some((l) => l.type === 'message' && l.text === 'carol still talking'), 'alice accepted a removed member\'s message')
     assert.ok(!bob.lines.some((l) => l.type === 'message' && l.text === 'carol still talking'), 'bob accepted a removed member\'s message')
+
+    // Carol, back later, is told at once that she was removed, and the run ends (exit 16).
+    carol.endStdin()
+    await carol.exited
+    const again = await procs.run('cryptochat', ['join', roomId, '--json', '--data-dir', carolDir], 30_000)
+    assert.equal(again.code, INVITE_REFUSED, again.stderr)
+    assert.match(again.stderr, /you were removed from the room/)
+    assert.equal(hasStackTrace(again.stderr), false)
 
     const notOwner = await procs.run('cryptochat', ['remove', roomId, String(carolReady.fingerprint).slice(0, 12), '--data-dir', bobDir])
     assert.equal(notOwner.code, 9, notOwner.stderr)

@@ -28,6 +28,12 @@ export async function inviteCommand (roomId: string, opts: InviteOptions, output
   const room = ctx.rooms.require(id)
   const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
   const self = membership.state.members.get(bytesToHex(ctx.identity.publicKey))
+  // An invite of someone the log does not list (yet) would let nobody in.
+  if (membership.managed && self == null) {
+    throw new NotPermittedError(membership.hasJoined()
+      ? 'this room\'s members have not let you in (yet): open the room (cryptochat join) until they do; an invite from you would let nobody in'
+      : 'you are no longer a member of this room: an invite from you would let nobody in')
+  }
   if (membership.managed && membership.state.ownersInvite && self?.role !== 'owner') throw new NotPermittedError('only owners may invite to this room (an owner set it so)')
   // The newcomer reads from the room's current epoch (the latest whose key the log gave us).
   const secrets = membership.epochSecrets()

@@ -8,6 +8,8 @@ import {
 import { DEFAULT_NICK } from '../../constants.js'
 import { bytesToHex, hexToBytes } from '../../crypto/index.js'
 import { fingerprint } from '../../identity/index.js'
+import { IdentityBook } from '../../verify/index.js'
+import { sanitizeForTerminal } from '../sanitize.js'
 import { parseRoomId, type RoomStore } from '../../room/index.js'
 import { fileExists } from '../../store/index.js'
 import { openContext, type CommandContext, type CommonOptions } from '../context.js'
@@ -16,6 +18,11 @@ import type { Output } from '../output.js'
 
 export interface InvitesOptions extends CommonOptions {
   all?: boolean
+}
+
+export interface RevokeOptions extends CommonOptions {
+  /** Revoke an id the room's log does not know (owners). */
+  force?: boolean
 }
 
 /** How long `revoke` waits for the process that has the room open to send it. */
@@ -137,7 +144,7 @@ export async function invitesCommand (roomId: string, opts: InvitesOptions, outp
     return
   }
   for (const i of shown) {
-    const uses = i.maxUses > 0 ? `${i.uses}/${i.maxUses} uses` : `${i.uses} use${i.uses === 1 ? '' : 's'}`
+    const uses = i.maxUses > 0 ? `${i.uses}/${i.maxUses} used` : `${i.uses} use${i.uses === 1 ? '' : 's'}`
     output.out(`${i.inviteId}  ${i.status.padEnd(7)}  until ${new Date(i.expiresAt).toISOString()}  ${uses}  by ${i.issuer.slice(0, 8) || '?'}`)
   }
 }
@@ -147,7 +154,7 @@ export async function invitesCommand (roomId: string, opts: InvitesOptions, outp
  * process that has the room open (it signs and sends it within a second); otherwise sent
  * the next time the room is opened.
  */
-export async function revokeCommand (roomId: string, inviteId: string, opts: CommonOptions, output: Output): Promise<void> {
+export async function revokeCommand (roomId: string, inviteId: string, opts: RevokeOptions, output: Output): Promise<void> {
   const id = parseRoomId(roomId)
   const invite = inviteId.trim().toLowerCase()
   if (!/^[0-9a-f]{32}$/.test(invite)) throw new UsageError(`'${inviteId}' is not an invite id (32 hex characters, as \`cryptochat invites ${id}\` lists them)`)
@@ -158,7 +165,11 @@ export async function revokeCommand (roomId: string, inviteId: string, opts: Com
   const self = bytesToHex(ctx.identity.publicKey)
   const known = state.invites.get(invite)
   const isOwner = state.members.get(self)?.role === 'owner'
-  if (known == null && !isOwner) throw new UnknownInviteError(`no invite ${invite} is known to this room here; only an owner can revoke an invite nobody has used yet`)
+  // A mistyped id would otherwise be "revoked" while the leaked invite stays live.
+  if (known == null && opts.force !== true) {
+    throw new UnknownInviteError(`no invite ${invite} is known to this room (see: cryptochat invites ${id} --all); if a member issued it and has not opened the room since, an owner can revoke it anyway with --force`)
+  }
+  if (known == null && !isOwner) throw new NotPermittedError('only an owner can revoke an invite the room does not know')
   if (!isOwner && known?.issuer !== self) throw new NotPermittedError('only an owner or the invite\'s issuer can revoke it')
   if (known?.revoked === true) {
     if (opts.json === true) output.json({ type: 'revoked', roomId: id, inviteId: invite, sent: true, already: true })
@@ -186,12 +197,24 @@ export async function membersCommand (roomId: string, opts: CommonOptions, outpu
     return
   }
   const self = bytesToHex(ctx.identity.publicKey)
-  const roster = rosterOf(membership.state, self, new Map())
+  // Nicks as last heard (seen.json): the log itself holds identities, not labels.
+  const book = new IdentityBook(ctx.dataDir, { self: ctx.identity.fingerprint })
+  const nickOf = (fp: string): string => {
+    if (fp === ctx.identity.fingerprint) return ctx.rooms.get(id)?.nick ?? ''
+    try {
+      return book.find(fp).nicks.at(-1) ?? ''
+    } catch {
+      return ''
+    }
+  }
+  const roster = rosterOf(membership.state, self, new Map()).map((m) => ({ ...m, nick: nickOf(m.fingerprint) }))
+  book.close()
   if (opts.json === true) {
-    for (const m of roster) output.json({ type: 'member', roomId: id, fingerprint: m.fingerprint, publicKey: m.publicKey, role: m.role, since: m.since, self: m.self, ...(m.addedBy != null ? { addedBy: m.addedBy } : {}) })
+    for (const m of roster) output.json({ type: 'member', roomId: id, fingerprint: m.fingerprint, publicKey: m.publicKey, nick: m.nick, role: m.role, since: m.since, self: m.self, ...(m.addedBy != null ? { addedBy: m.addedBy } : {}) })
     return
   }
+  const nick = (fp: string): string => sanitizeForTerminal(nickOf(fp) || '?')
   for (const m of roster) {
-    output.out(`${m.fingerprint}  ${m.role.padEnd(6)}  ${m.addedBy != null ? `added by ${m.addedBy.slice(0, 8)}` : 'created the room'}${m.self ? '  (you)' : ''}`)
+    output.out(`${m.fingerprint}  ${nick(m.fingerprint).padEnd(12)}  ${m.role.padEnd(6)}  ${m.addedBy != null ? `added by ${nick(m.addedBy)} ${m.addedBy.slice(0, 8)}` : 'created the room'}${m.self ? '  (you)' : ''}`)
   }
 }

@@ -9,7 +9,7 @@ export function roomsCommand (opts: CommonOptions, output: Output): void {
   const list = createRoomStore(resolveDataDir(opts.dataDir)).summaries()
   if (opts.json === true) {
     output.json(list.map((r) => ({
-      roomId: r.roomId, name: r.name, epoch: r.epoch, relays: r.relays, joinedAt: r.joinedAt, nick: r.nick ?? null
+      roomId: r.roomId, name: r.name, epoch: r.currentEpoch ?? r.epoch, relays: r.relays, joinedAt: r.joinedAt, nick: r.nick ?? null
     })))
     return
   }
