@@ -19,6 +19,8 @@ export type QueuedOp =
   | { type: 'invite', inviteId: string, expiresAt: number, maxUses: number }
   /** `member`: identity key, hex (the session removes and starts a new epoch). */
   | { type: 'remove', member: string }
+  | { type: 'promote', member: string }
+  | { type: 'policy', ownersInvite: boolean }
 
 /** Leave an operation for the process that opens the room (now, or next time). */
 export function queueOp (roomDir: string, op: QueuedOp): void {
@@ -48,7 +50,11 @@ export function queuedOps (roomDir: string): Array<{ op: OwnOp, done: () => void
 }
 
 function toOwnOp (raw: any): OwnOp | undefined {
-  if (raw?.type === 'remove') return typeof raw.member === 'string' && /^[0-9a-f]{64}$/.test(raw.member) ? { type: ControlType.REMOVE, member: hexToBytes(raw.member) } : undefined
+  if (raw?.type === 'remove' || raw?.type === 'promote') {
+    if (typeof raw.member !== 'string' || !/^[0-9a-f]{64}$/.test(raw.member)) return undefined
+    return { type: raw.type === 'remove' ? ControlType.REMOVE : ControlType.PROMOTE, member: hexToBytes(raw.member) }
+  }
+  if (raw?.type === 'policy') return typeof raw.ownersInvite === 'boolean' ? { type: ControlType.POLICY, ownersInvite: raw.ownersInvite } : undefined
   if (typeof raw?.inviteId !== 'string' || !/^[0-9a-f]{32}$/.test(raw.inviteId)) return undefined
   const inviteId = hexToBytes(raw.inviteId)
   if (raw.type === 'revoke') return { type: ControlType.REVOKE, inviteId }

@@ -5,7 +5,7 @@ import { historyCommand } from './commands/history.js'
 import { idCommand } from './commands/id.js'
 import { inviteCommand } from './commands/invite.js'
 import { joinCommand } from './commands/join.js'
-import { invitesCommand, membersCommand, removeCommand, revokeCommand } from './commands/members.js'
+import { invitesCommand, membersCommand, policyCommand, promoteCommand, removeCommand, revokeCommand } from './commands/members.js'
 import { passphraseCommand, type PassphraseAction } from './commands/passphrase.js'
 import { roomsCommand } from './commands/rooms.js'
 import { unverifyCommand, verifyCommand } from './commands/verify.js'
@@ -67,6 +67,18 @@ export function buildProgram (output: Output): Command {
     .argument('<roomId>', 'room id')
     .argument('<fingerprint>', 'the member\'s fingerprint, or its first 8+ hex characters (see: cryptochat members <roomId>)')
     .action(async (roomId: string, who: string, _opts, cmd: Command) => { await removeCommand(roomId, who, cmd.optsWithGlobals(), output) })
+
+  common(program.command('promote'))
+    .description('make a member an owner (owners)')
+    .argument('<roomId>', 'room id')
+    .argument('<fingerprint>', 'the member\'s fingerprint, or its first 8+ hex characters')
+    .action(async (roomId: string, who: string, _opts, cmd: Command) => { await promoteCommand(roomId, who, cmd.optsWithGlobals(), output) })
+
+  common(program.command('policy'))
+    .description('set who may invite to a room (owners)')
+    .argument('<roomId>', 'room id')
+    .addOption(new Option('--invites <who>', 'owners: only owners may invite; anyone: every member may').choices(['owners', 'anyone']).makeOptionMandatory())
+    .action(async (roomId: string, _opts, cmd: Command) => { await policyCommand(roomId, cmd.optsWithGlobals(), output) })
 
   common(program.command('members'))
     .description('list a room\'s members from its signed membership log: fingerprint, role, who added them')

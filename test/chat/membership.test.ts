@@ -98,6 +98,20 @@ describe('membership log in a live room (in-process relay)', () => {
     assert.equal(sessions.get('bob')!.invites().find((i) => i.inviteId === inv.inviteId)?.status, 'revoked')
   })
 
+  it('someone holding the key but not in the log is shown flagged (member: false), never as a member', async () => {
+    // Frank has the room's secret but never sends a JOIN (an invite from an older version, say).
+    const frank = makeUser('frank')
+    users.set('frank', frank)
+    const { room: stored } = acceptInvite(issueInvite(room, users.get('alice')!.identity).code, room.roomId, frank.rooms)
+    const { grant: _dropped, ...noGrant } = stored
+    frank.rooms.save(noGrant)
+    await join('frank')
+    await sessions.get('frank')!.send('hello from outside the log')
+    await waitFor(() => inboxes.get('alice')!.some((m) => m.text === 'hello from outside the log'), 10_000, 'frank\'s message at alice')
+    assert.equal(inboxes.get('alice')!.find((m) => m.text === 'hello from outside the log')?.member, false)
+    assert.ok(!sessions.get('alice')!.roster().some((m) => m.publicKey === keyOf('frank')))
+  })
+
   it('a control operation signed by a non-owner changes nothing; one replayed changes nothing', async () => {
     const before = members(sessions.get('alice')!)
     // Bob (a member, not an owner) tries to remove alice and promote himself.

@@ -90,6 +90,16 @@ describe('removal with rekey (four members, in-process relay)', () => {
     assert.ok(!r.got('alice', 'carol is still here') && !r.got('bob', 'carol is still here'), 'a removed member\'s message was accepted')
   })
 
+  it('membership operations carol signs in the old epoch after her removal change nothing', async () => {
+    const before = JSON.stringify([...r.s('bob').membership.state.members].map(([k, m]) => [k, m.role]).sort())
+    await r.s('carol').control({ type: ControlType.PROMOTE, member: hexToBytes(r.key('carol')) })
+    await r.s('carol').control({ type: ControlType.REMOVE, member: hexToBytes(r.key('bob')) })
+    // They reach the members (the log keeps them, as a former member's) and are refused.
+    await waitFor(() => r.s('bob').membership.state.refused.filter((x) => x.op.author === r.key('carol')).length >= 2, 10_000, 'bob to judge carol\'s operations')
+    assert.equal(JSON.stringify([...r.s('bob').membership.state.members].map(([k, m]) => [k, m.role]).sort()), before)
+    assert.equal(r.s('alice').epoch, 1)
+  })
+
   it('the new epoch\'s secret and key are nowhere in clear in any member\'s data directory', () => {
     const { secret } = r.s('alice').inviteSecret()
     const found: string[] = []

@@ -128,6 +128,48 @@ export async function removeCommand (roomId: string, who: string, opts: CommonOp
   }
 }
 
+/** `cryptochat promote <roomId> <fingerprint>`: an owner makes a member an owner. */
+export async function promoteCommand (roomId: string, who: string, opts: CommonOptions, output: Output): Promise<void> {
+  const id = parseRoomId(roomId)
+  const ctx = await openContext(opts, output)
+  const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
+  if (!membership.managed) throw new NotPermittedError('this room was made before owners existed: make a new room to manage its members')
+  if (membership.state.members.get(bytesToHex(ctx.identity.publicKey))?.role !== 'owner') throw new NotPermittedError('only an owner can make someone an owner')
+  const member = resolveMember(membership, who)
+  const fp = fingerprint(hexToBytes(member))
+  if (membership.state.members.get(member)?.role === 'owner') {
+    if (opts.json === true) output.json({ type: 'promoted', roomId: id, fingerprint: fp, sent: true, already: true })
+    else output.out(`${fp} is already an owner.`)
+    return
+  }
+  queueOp(ctx.rooms.dir(id), { type: 'promote', member })
+  const { sent } = await handOver(ctx, id, (m) => m.state.members.get(member)?.role === 'owner', output)
+  if (opts.json === true) output.json({ type: 'promoted', roomId: id, fingerprint: fp, sent })
+  else output.out(sent ? `${fp} is now an owner of the room.` : `Promotion of ${fp} queued: it is signed and sent the next time you open the room (cryptochat join ${id}).`)
+}
+
+export interface PolicyOptions extends CommonOptions {
+  invites?: string
+}
+
+/** `cryptochat policy <roomId> --invites owners|anyone`: who may invite (owners set it). */
+export async function policyCommand (roomId: string, opts: PolicyOptions, output: Output): Promise<void> {
+  const id = parseRoomId(roomId)
+  if (opts.invites !== 'owners' && opts.invites !== 'anyone') throw new UsageError('say who may invite: --invites owners or --invites anyone')
+  const ownersInvite = opts.invites === 'owners'
+  const ctx = await openContext(opts, output)
+  const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
+  if (!membership.managed) throw new NotPermittedError('this room was made before owners existed: make a new room to manage its members')
+  if (opts.invites == null || membership.state.members.get(bytesToHex(ctx.identity.publicKey))?.role !== 'owner') throw new NotPermittedError('only an owner can set who may invite')
+  let sent = true
+  if (membership.state.ownersInvite !== ownersInvite) {
+    queueOp(ctx.rooms.dir(id), { type: 'policy', ownersInvite })
+    sent = (await handOver(ctx, id, (m) => m.state.ownersInvite === ownersInvite, output)).sent
+  }
+  if (opts.json === true) output.json({ type: 'policy', roomId: id, invites: opts.invites, sent })
+  else output.out(sent ? `Who may invite to this room: ${ownersInvite ? 'owners only' : 'any member'}.` : `Policy change queued: it is signed and sent the next time you open the room (cryptochat join ${id}).`)
+}
+
 /** `cryptochat invites <roomId>`: the room's live invites (all with --all), as its membership log knows them. */
 export async function invitesCommand (roomId: string, opts: InvitesOptions, output: Output): Promise<void> {
   const id = parseRoomId(roomId)
