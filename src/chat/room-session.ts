@@ -6,11 +6,11 @@ import { bytesToHex, equalBytes, hexToBytes, type SigningKeyPair } from '../cryp
 import { fingerprint, type Identity } from '../identity/index.js'
 import { RoomHistory, historyEntry, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
 import {
-  ControlType, MessageKind, UnknownEpochError, syncResponse, openControl, decodeEnvelope, type ControlRecord, checkOutgoing, envelopeHash, openMessage, sealMessage, unpackBits,
+  ControlType, MessageKind, UnknownEpochError, syncResponse, openControl, type ControlRecord, checkOutgoing, envelopeHash, openMessage, sealMessage, unpackBits,
   wire, type OpenedMessage, type SyncRequest, type SyncResponse
 } from '../protocol/index.js'
 import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
-import { NotPermittedError, SendError, UnknownMemberError } from './errors.js'
+import { NotPermittedError, SendError } from './errors.js'
 import type { ChatMessageEvent, InviteInfo, Member, MembershipEvent, RoomEvents, RosterEntry } from './events.js'
 import { GapTracker } from './gaps.js'
 import { messageEventOf } from './history-access.js'
@@ -19,7 +19,9 @@ import { Outbox } from './outbox.js'
 import { RoomSync, type IngestResult, type SyncLink } from './room-sync.js'
 import { RoomMembership, invitesOf, rosterOf, type OwnOp } from './room-membership.js'
 import { queuedOps } from './op-queue.js'
-import { EpochSet, keyOps, newEpochOps, type Epoch } from './epochs.js'
+import { EpochSet, type Epoch } from './epochs.js'
+import { RoomKeys } from './room-keys.js'
+import { envelopeEpoch, membershipChanges, ownStanding } from './membership-events.js'
 import type { MembershipState } from '../membership/index.js'
 
 const log = logger('cryptochat:room')
@@ -30,8 +32,6 @@ const LOG_RECORDS_PER_FRAME = 100
 const OP_QUEUE_POLL_MS = 1000
 /** Our latest membership operations left with relays' stores (each put sends them all). */
 const STORE_CONTROL_OPS = 32
-/** An owner waits this long (plus as much at random) before starting an epoch a removal still calls for. */
-const REKEY_JITTER_MS = 1500
 /** A live membership operation must be dated within this of our clock. */
 const CONTROL_FRESH_MS = 10 * 60_000
 /** How long queued operations wait for a first membership log pull after the room opens. */
@@ -80,40 +80,6 @@ const SIGNAL: Record<string, PresenceSignal> = {
   [MessageKind.NICK]: 'nick'
 }
 
-/** The epoch an envelope names (-1 if it does not decode). */
-function envelopeEpoch (data: Uint8Array): number {
-  try {
-    return decodeEnvelope(data).epoch
-  } catch {
-    return -1
-  }
-}
-
-/** The events a change from `before` to `after` of the membership log means. */
-function membershipChanges (roomId: string, self: string, before: MembershipState, after: MembershipState): MembershipEvent[] {
-  const fp = (hex: string): string => fingerprint(hexToBytes(hex))
-  const about = (hex: string): Pick<MembershipEvent, 'fingerprint' | 'publicKey' | 'self'> => ({ fingerprint: fp(hex), publicKey: hex, self: hex === self })
-  const out: MembershipEvent[] = []
-  for (const [key, m] of after.members) {
-    const was = before.members.get(key)
-    if (was == null) out.push({ roomId, event: 'joined', ...about(key), ...(m.addedBy != null ? { by: fp(m.addedBy) } : {}) })
-    else if (was.role !== 'owner' && m.role === 'owner') out.push({ roomId, event: 'promoted', ...about(key), ...(m.promotedBy != null ? { by: fp(m.promotedBy) } : {}) })
-  }
-  for (const [key, d] of after.departed) {
-    if (before.departed.get(key)?.ts === d.ts || after.members.has(key)) continue
-    out.push({ roomId, event: d.how === 'removed' ? 'removed' : 'left', ...about(key), by: fp(d.by) })
-  }
-  for (const [key, reason] of after.refusedJoins) {
-    if (before.refusedJoins.get(key) !== reason) out.push({ roomId, event: 'refused', ...about(key), reason })
-  }
-  for (const [id, inv] of after.invites) {
-    if (inv.revoked && before.invites.get(id)?.revoked !== true) out.push({ roomId, event: 'revoked', inviteId: id, self: inv.issuer === self, ...(inv.revokedBy != null ? { by: fp(inv.revokedBy) } : {}) })
-  }
-  if (after.name !== before.name && after.name !== '') out.push({ roomId, event: 'renamed', name: after.name, self: false })
-  if (after.ownersInvite !== before.ownersInvite) out.push({ roomId, event: 'policy', reason: after.ownersInvite ? 'only owners may invite' : 'any member may invite', self: false, ...(after.policyBy != null ? { by: fp(after.policyBy) } : {}) })
-  return out
-}
-
 /**
  * One joined room: seals and publishes our messages, and validates everything that
  * arrives on the room's topic (decode, epoch, AEAD, signature, replay) inside gossipsub's
@@ -133,15 +99,14 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private current: Epoch
   private readonly makeLink?: (topicKey: SigningKeyPair) => SyncLink
   private readonly links = new Map<number, SyncLink>()
-  private rekeyTimer?: ReturnType<typeof setTimeout>
   /** A member's membership log has been pulled at least once this run. */
   private logSynced = false
   private readonly openedAt = Date.now()
   /** Our latest CONTROL envelopes (this run), to leave with relays' stores. */
   private readonly controlEnvelopes: Array<{ epoch: number, bytes: Uint8Array }> = []
-  private shareTimer?: ReturnType<typeof setTimeout>
   /** The room's signed membership log. */
   readonly membership: RoomMembership
+  private readonly keyWork: RoomKeys
   /** Our next history index. */
   private nextIndex: number
   private opened = false
@@ -196,6 +161,19 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       ...(init.room.creator != null ? { creator: init.room.creator, createdAt: init.room.createdAt ?? 0 } : {}),
       entry: { epoch: init.room.epoch, secret: init.room.secret },
       now: this.now
+    })
+    this.keyWork = new RoomKeys({
+      roomIdBytes: this.roomIdBytes,
+      self: this.selfHex,
+      membership: this.membership,
+      epochs: this.epochs,
+      currentEpoch: () => this.current.epoch,
+      joined: () => this.joined,
+      lastMessageOf: (member) => this.history.highest(member),
+      control: async (fields, putToStores) => { await this.control(fields, putToStores) },
+      publishControl: async (bytes, epoch) => { await this.send('', MessageKind.CONTROL, bytes, epoch) },
+      changed: (before) => { this.membershipChanged(before) },
+      putControlToStores: async (epoch) => { await this.putControlToStores(epoch) }
     })
     // Every epoch the log gives us a key for; we send in the latest.
     this.refreshEpochs()
@@ -305,14 +283,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
 
   /** Our own removal or refusal as the log stands, as an event (undefined when we are in). */
   private ownStanding (): MembershipEvent | undefined {
-    if (!this.membership.managed) return undefined
-    const state = this.membership.state
-    const departed = state.departed.get(this.selfHex)
-    const fp = (hex: string): string => fingerprint(hexToBytes(hex))
-    if (departed?.how === 'removed') return { roomId: this.roomId, event: 'removed', fingerprint: this.identity.fingerprint, publicKey: this.selfHex, by: fp(departed.by), self: true }
-    const refused = state.refusedJoins.get(this.selfHex)
-    if (refused != null && !state.members.has(this.selfHex)) return { roomId: this.roomId, event: 'refused', fingerprint: this.identity.fingerprint, publicKey: this.selfHex, reason: refused, self: true }
-    return undefined
+    return this.membership.managed ? ownStanding(this.roomId, this.membership.state, this.selfHex) : undefined
   }
 
   /** Sign and send the membership operations other processes queued for this room. */
@@ -384,109 +355,22 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.scheduleKeyWork()
   }
 
-  /**
-   * Keys others still need from us: when the current epoch's key reached someone removed
-   * since (two owners removed members at once), an owner starts another epoch; a member
-   * let in without the current key (its invite was older) gets it from a holder. Each is
-   * jittered, and skipped if someone else did it meanwhile.
-   */
+  /** Keys others still need from us (see RoomKeys). */
   private scheduleKeyWork (): void {
-    if (!this.membership.managed || !this.joined) return
-    const state = this.membership.state
-    if (this.rekeyTimer == null && this.membership.needsRekey() && state.members.get(this.selfHex)?.role === 'owner') {
-      this.rekeyTimer = setTimeout(() => {
-        this.rekeyTimer = undefined
-        if (this.joined && this.membership.needsRekey()) void this.rekey().catch((err: any) => { log('rekey: %s', err.message) })
-      }, REKEY_JITTER_MS + Math.floor(Math.random() * REKEY_JITTER_MS))
-      this.rekeyTimer.unref?.()
-    }
-    if (this.shareTimer == null && this.missingKeys().length > 0 && this.epochs.get(state.epoch) != null) {
-      this.shareTimer = setTimeout(() => {
-        this.shareTimer = undefined
-        try {
-          if (this.joined) this.shareKeys()
-        } catch (err: any) {
-          log('sharing the epoch key: %s', err.message)
-        }
-      }, Math.floor(Math.random() * REKEY_JITTER_MS * 2))
-      this.shareTimer.unref?.()
-    }
-  }
-
-  /** Members who do not hold the current epoch's key. */
-  private missingKeys (): string[] {
-    const state = this.membership.state
-    return [...state.members.keys()].filter((m) => !state.holders.has(m))
-  }
-
-  /** Hand the current epoch's key to members who lack it, in the epoch their invite gave them. */
-  private shareKeys (): void {
-    const state = this.membership.state
-    const epoch = this.epochs.get(state.epoch)
-    const missing = this.missingKeys()
-    if (epoch == null || missing.length === 0) return
-    const before = state
-    const records = keyOps(this.roomIdBytes, epoch.epoch, epoch.secret, missing.map(hexToBytes)).map((op) => this.membership.sign(op))
-    // Sealed where they can read it: the epoch each joined with (their invite's).
-    const targets = new Set(missing.map((m) => this.joinEpochOf(m)))
-    for (const record of records) {
-      for (const e of targets) void this.send('', MessageKind.CONTROL, record.bytes, this.epochs.get(e) != null ? e : undefined).catch(() => {})
-    }
-    this.membershipChanged(before)
-  }
-
-  /** The epoch a member's invite gave it (0 if unknown). */
-  private joinEpochOf (member: string): number {
-    for (const s of this.membership.state.applied) {
-      if (s.author === member && s.op.type === 'join') return s.op.grant?.epoch ?? 0
-    }
-    return 0
+    this.keyWork.schedule()
   }
 
   /**
    * Remove a member (owners only): sign the removal, then start a new epoch whose key goes
-   * to every remaining member and not to them. Both are sealed in the current epoch, which
-   * the members (and the removed one) can read; from then on we speak only in the new one.
+   * to every remaining member and not to them (see RoomKeys).
    */
   async remove (member: string): Promise<void> {
-    const state = this.membership.state
-    if (!this.membership.managed) throw new NotPermittedError('this room was made before members could be removed: make a new room to manage its members')
-    if (state.members.get(this.selfHex)?.role !== 'owner') throw new NotPermittedError('only an owner can remove a member')
-    if (member === this.selfHex) throw new NotPermittedError('you cannot remove yourself: leave the room instead')
-    const record = state.members.get(member)
-    if (record == null) throw new UnknownMemberError('no such member in this room (see: cryptochat members <roomId>)')
-    // The invite they came in with goes too: otherwise they could come back with it under
-    // a new identity (those who already joined with it stay).
-    if (record.inviteId != null && state.invites.get(record.inviteId)?.revoked !== true) {
-      await this.control({ type: ControlType.REVOKE, inviteId: hexToBytes(record.inviteId) }, false)
-    }
-    // What we have seen of them is what counts; anything they signed later, or let in
-    // with their invites, is refused by every member, whatever its date.
-    const honored = [...state.members].filter(([, m]) => m.addedBy === member).map(([k]) => wire(hexToBytes(k))).slice(0, MAX_HONORED)
-    await this.control({
-      type: ControlType.REMOVE,
-      member: hexToBytes(member),
-      upto: BigInt(this.membership.lastIndexOf(member)),
-      ...(this.membership.lastIndexOf(member) > 0 ? { uptoId: hexToBytes(this.membership.idOf(member, this.membership.lastIndexOf(member)) as string) } : {}),
-      uptoMessage: BigInt(this.history.highest(member)),
-      honored
-    }, false)
-    await this.rekey()
+    await this.keyWork.remove(member)
   }
 
   /** Start a new epoch: a fresh secret wrapped for every member (ourselves included). */
   async rekey (): Promise<number> {
-    const before = this.membership.state
-    const epoch = before.epoch + 1
-    const recipients = [...before.members.keys()].sort().map(hexToBytes)
-    const { ops } = newEpochOps(this.roomIdBytes, epoch, recipients)
-    const records = ops.map((op) => this.membership.sign(op))
-    // Published in the epoch everyone still holds, before we move on.
-    const from = this.current.epoch
-    for (const record of records) await this.send('', MessageKind.CONTROL, record.bytes, from).catch((err: any) => { log('epoch %d not published now: %s', epoch, err.message) })
-    this.membershipChanged(before)
-    void this.putControlToStores(from)
-    return epoch
+    return await this.keyWork.rekey()
   }
 
   /**
@@ -751,8 +635,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.presenceTimer = undefined
     for (const t of this.replyTimers) clearTimeout(t)
     this.replyTimers.clear()
-    if (this.rekeyTimer != null) clearTimeout(this.rekeyTimer)
-    if (this.shareTimer != null) clearTimeout(this.shareTimer)
+    this.keyWork.stop()
     if (this.joined) {
       for (const epoch of this.epochs.all()) this.unsubscribeEpoch(epoch)
       this.pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)

@@ -7,7 +7,6 @@ import {
 import { roomSecretFields } from '../../room/index.js'
 import { resolveDataDir } from '../../store/index.js'
 import { dataDirSecrets, type CommonOptions } from '../context.js'
-import { UsageError } from '../errors.js'
 import type { Output } from '../output.js'
 import { newPassphraseFromUser, scryptCost, unlockFromUser } from '../passphrase-prompt.js'
 

@@ -1,0 +1,160 @@
+import { logger } from '@libp2p/logger'
+import { MAX_HONORED } from '../constants.js'
+import { hexToBytes } from '../crypto/index.js'
+import type { MembershipState } from '../membership/index.js'
+import { ControlType, wire } from '../protocol/index.js'
+import { keyOps, newEpochOps, type EpochSet } from './epochs.js'
+import { NotPermittedError, UnknownMemberError } from './errors.js'
+import type { OwnOp, RoomMembership } from './room-membership.js'
+
+const log = logger('cryptochat:room-keys')
+
+/** An owner waits this long (plus as much at random) before starting an epoch a removal still calls for. */
+const REKEY_JITTER_MS = 1500
+
+/** What {@link RoomKeys} needs from its room session. */
+export interface RoomKeysHost {
+  roomIdBytes: Uint8Array
+  /** Our identity key, hex. */
+  self: string
+  membership: RoomMembership
+  epochs: EpochSet
+  /** The epoch we send in now. */
+  currentEpoch: () => number
+  /** Subscribed to the room (timers do nothing once we left). */
+  joined: () => boolean
+  /** The highest history index we hold from `member`. */
+  lastMessageOf: (member: string) => number
+  /** Sign, keep and send one of our operations. */
+  control: (fields: OwnOp, putToStores?: boolean) => Promise<void>
+  /** Send a signed record in a CONTROL message, sealed in `epoch` (default: the current one). */
+  publishControl: (bytes: Uint8Array, epoch?: number) => Promise<void>
+  /** The log changed from `before` (records signed here). */
+  changed: (before: MembershipState) => void
+  putControlToStores: (epoch: number) => Promise<void>
+}
+
+/**
+ * A room's key epochs as its owners and members keep them: removal with a new epoch (a
+ * fresh secret wrapped for every remaining member), another epoch when a removal still
+ * calls for one (two owners removed at once), and the current key handed to members let
+ * in without it.
+ */
+export class RoomKeys {
+  private rekeyTimer?: ReturnType<typeof setTimeout>
+  private shareTimer?: ReturnType<typeof setTimeout>
+
+  constructor (private readonly host: RoomKeysHost) {}
+
+  stop (): void {
+    if (this.rekeyTimer != null) clearTimeout(this.rekeyTimer)
+    if (this.shareTimer != null) clearTimeout(this.shareTimer)
+    this.rekeyTimer = undefined
+    this.shareTimer = undefined
+  }
+
+  /**
+   * Keys others still need from us: when the current epoch's key reached someone removed
+   * since (two owners removed members at once), an owner starts another epoch; a member
+   * let in without the current key (its invite was older) gets it from a holder. Each is
+   * jittered, and skipped if someone else did it meanwhile.
+   */
+  schedule (): void {
+    if (!this.host.membership.managed || !this.host.joined()) return
+    const state = this.host.membership.state
+    if (this.rekeyTimer == null && this.host.membership.needsRekey() && state.members.get(this.host.self)?.role === 'owner') {
+      this.rekeyTimer = setTimeout(() => {
+        this.rekeyTimer = undefined
+        if (this.host.joined() && this.host.membership.needsRekey()) void this.rekey().catch((err: any) => { log('rekey: %s', err.message) })
+      }, REKEY_JITTER_MS + Math.floor(Math.random() * REKEY_JITTER_MS))
+      this.rekeyTimer.unref?.()
+    }
+    if (this.shareTimer == null && this.missingKeys().length > 0 && this.host.epochs.get(state.epoch) != null) {
+      this.shareTimer = setTimeout(() => {
+        this.shareTimer = undefined
+        try {
+          if (this.host.joined()) this.shareKeys()
+        } catch (err: any) {
+          log('sharing the epoch key: %s', err.message)
+        }
+      }, Math.floor(Math.random() * REKEY_JITTER_MS * 2))
+      this.shareTimer.unref?.()
+    }
+  }
+
+  /** Members who do not hold the current epoch's key. */
+  private missingKeys (): string[] {
+    const state = this.host.membership.state
+    return [...state.members.keys()].filter((m) => !state.holders.has(m))
+  }
+
+  /** Hand the current epoch's key to members who lack it, in the epoch their invite gave them. */
+  private shareKeys (): void {
+    const state = this.host.membership.state
+    const epoch = this.host.epochs.get(state.epoch)
+    const missing = this.missingKeys()
+    if (epoch == null || missing.length === 0) return
+    const before = state
+    const records = keyOps(this.host.roomIdBytes, epoch.epoch, epoch.secret, missing.map(hexToBytes)).map((op) => this.host.membership.sign(op))
+    // Sealed where they can read it: the epoch each joined with (their invite's).
+    const targets = new Set(missing.map((m) => this.joinEpochOf(m)))
+    for (const record of records) {
+      for (const e of targets) void this.host.publishControl(record.bytes, this.host.epochs.get(e) != null ? e : undefined).catch(() => {})
+    }
+    this.host.changed(before)
+  }
+
+  /** The epoch a member's invite gave it (0 if unknown). */
+  private joinEpochOf (member: string): number {
+    for (const s of this.host.membership.state.applied) {
+      if (s.author === member && s.op.type === 'join') return s.op.grant?.epoch ?? 0
+    }
+    return 0
+  }
+
+  /**
+   * Remove a member (owners only): sign the removal, then start a new epoch whose key goes
+   * to every remaining member and not to them. Both are sealed in the current epoch, which
+   * the members (and the removed one) can read; from then on we speak only in the new one.
+   */
+  async remove (member: string): Promise<void> {
+    const state = this.host.membership.state
+    if (!this.host.membership.managed) throw new NotPermittedError('this room was made before members could be removed: make a new room to manage its members')
+    if (state.members.get(this.host.self)?.role !== 'owner') throw new NotPermittedError('only an owner can remove a member')
+    if (member === this.host.self) throw new NotPermittedError('you cannot remove yourself: leave the room instead')
+    const record = state.members.get(member)
+    if (record == null) throw new UnknownMemberError('no such member in this room (see: cryptochat members <roomId>)')
+    // The invite they came in with goes too: otherwise they could come back with it under
+    // a new identity (those who already joined with it stay).
+    if (record.inviteId != null && state.invites.get(record.inviteId)?.revoked !== true) {
+      await this.host.control({ type: ControlType.REVOKE, inviteId: hexToBytes(record.inviteId) }, false)
+    }
+    // What we have seen of them is what counts; anything they signed later, or let in
+    // with their invites, is refused by every member, whatever its date.
+    const honored = [...state.members].filter(([, m]) => m.addedBy === member).map(([k]) => wire(hexToBytes(k))).slice(0, MAX_HONORED)
+    await this.host.control({
+      type: ControlType.REMOVE,
+      member: hexToBytes(member),
+      upto: BigInt(this.host.membership.lastIndexOf(member)),
+      ...(this.host.membership.lastIndexOf(member) > 0 ? { uptoId: hexToBytes(this.host.membership.idOf(member, this.host.membership.lastIndexOf(member)) as string) } : {}),
+      uptoMessage: BigInt(this.host.lastMessageOf(member)),
+      honored
+    }, false)
+    await this.rekey()
+  }
+
+  /** Start a new epoch: a fresh secret wrapped for every member (ourselves included). */
+  async rekey (): Promise<number> {
+    const before = this.host.membership.state
+    const epoch = before.epoch + 1
+    const recipients = [...before.members.keys()].sort().map(hexToBytes)
+    const { ops } = newEpochOps(this.host.roomIdBytes, epoch, recipients)
+    const records = ops.map((op) => this.host.membership.sign(op))
+    // Published in the epoch everyone still holds, before we move on.
+    const from = this.host.currentEpoch()
+    for (const record of records) await this.host.publishControl(record.bytes, from).catch((err: any) => { log('epoch %d not published now: %s', epoch, err.message) })
+    this.host.changed(before)
+    void this.host.putControlToStores(from)
+    return epoch
+  }
+}
