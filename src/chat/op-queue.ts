@@ -49,6 +49,20 @@ export function queuedOps (roomDir: string): Array<{ op: OwnOp, done: () => void
   return out
 }
 
+/** Invites of ours made while the room was not open, not yet announced to its members. */
+export function queuedInvites (roomDir: string): Array<{ inviteId: string, expiresAt: number, maxUses: number }> {
+  const dir = join(roomDir, QUEUE_DIR)
+  if (!fileExists(dir)) return []
+  const out: Array<{ inviteId: string, expiresAt: number, maxUses: number }> = []
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    try {
+      const raw = readPrivateJson(join(dir, name), MAX_QUEUED_BYTES) as any
+      if (raw?.type === 'invite' && typeof raw.inviteId === 'string' && /^[0-9a-f]{32}$/.test(raw.inviteId)) out.push({ inviteId: raw.inviteId, expiresAt: Number(raw.expiresAt), maxUses: Number(raw.maxUses) })
+    } catch {}
+  }
+  return out
+}
+
 function toOwnOp (raw: any): OwnOp | undefined {
   if (raw?.type === 'remove' || raw?.type === 'promote') {
     if (typeof raw.member !== 'string' || !/^[0-9a-f]{64}$/.test(raw.member)) return undefined

@@ -246,6 +246,17 @@ export class RoomMembership {
     return this.byKey.get(`${author}:${index}`)?.[0]
   }
 
+  /** The room's creator (hex key), when known. */
+  get creator (): string | undefined {
+    return this.init.creator
+  }
+
+  /** Whether every record we hold is ours (a newcomer before its first log pull). */
+  onlyOwn (): boolean {
+    for (const r of this.records.values()) if (bytesToHex(r.op.author) !== this.self) return false
+    return true
+  }
+
   /** Every record (to serve a member's log sync), except those whose ids are listed. */
   recordsExcept (have: Set<string>): Uint8Array[] {
     return [...this.records.values()].filter((r) => !have.has(r.id)).map((r) => r.bytes)

@@ -101,6 +101,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private readonly links = new Map<number, SyncLink>()
   /** A member's membership log has been pulled at least once this run. */
   private logSynced = false
+  /** Our own removal or refusal last told (see tellOwnStanding). */
+  private toldOwn?: string
   private readonly openedAt = Date.now()
   /** Our latest CONTROL envelopes (this run), to leave with relays' stores. */
   private readonly controlEnvelopes: Array<{ epoch: number, bytes: Uint8Array }> = []
@@ -248,8 +250,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     // A removal interrupted before its new epoch (a crash), or keys a member still lacks.
     this.scheduleKeyWork()
     // Removed, or refused, in an earlier run: say so again now.
-    const standingNow = this.ownStanding()
-    if (standingNow != null) this.emit('membership', { ...standingNow, past: true })
+    // (A refusal waits for a member's log: ours alone may lack our inviter's own JOIN.)
+    if (this.ownStanding()?.event === 'removed') this.tellOwnStanding(true)
     // Newcomers sign their JOIN (with the invite's grant) once: members check it.
     // (Again after a removal, with a newer invite: the JOIN names the invite it uses.)
     if (this.room.grant != null) {
@@ -281,6 +283,25 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     })
   }
 
+  /** Whether a member's membership log has reached us this run. */
+  get membershipSynced (): boolean {
+    return this.logSynced
+  }
+
+  /**
+   * Tell our own removal or refusal (once per state): a refusal only once a member's log
+   * has reached us, since our log alone may lack our inviter's own JOIN.
+   */
+  private tellOwnStanding (past: boolean): void {
+    const own = this.ownStanding()
+    if (own == null) return
+    if (own.event === 'refused' && !this.logSynced) return
+    const key = `${own.event}|${own.reason ?? ''}|${own.by ?? ''}`
+    if (this.toldOwn === key) return
+    this.toldOwn = key
+    this.whenOpen(() => { this.emit('membership', past ? { ...own, past: true } : own) })
+  }
+
   /** Our own removal or refusal as the log stands, as an event (undefined when we are in). */
   private ownStanding (): MembershipEvent | undefined {
     return this.membership.managed ? ownStanding(this.roomId, this.membership.state, this.selfHex) : undefined
@@ -310,8 +331,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     // One change for the whole pull: a log arriving in pieces passes through states that
     // never were (a join before the invite that allows it), which are not news.
     const before = this.membership.state
-    // A newcomer not yet let in receives the room's whole past: only its own admission is news.
-    const first = !before.members.has(this.selfHex)
+    // A newcomer's first pull brings the room's whole past: only its own admission is news.
+    const first = this.membership.creator !== this.selfHex && this.membership.onlyOwn()
     let added = 0
     try {
       const logHave = this.membership.recordIds().map((id) => wire(hexToBytes(id)))
@@ -323,6 +344,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       log('membership log from %s: %s', peer, err.message)
     }
     if (added > 0) this.membershipChanged(before, first)
+    // Judged on the room's log now: a refusal (or a removal) is told.
+    if (this.logSynced) this.tellOwnStanding(false)
   }
 
   /** Take in a membership record (verified here); emits what changed. */
@@ -343,7 +366,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private membershipChanged (before: MembershipState, quiet = false): void {
     const all = membershipChanges(this.roomId, this.selfHex, before, this.membership.state)
     // A first log pull replays the room's whole past: only what concerns us is news then.
-    const events = quiet ? all.filter((e) => e.self) : all
+    // Our own refusal is told once the log has come from a member (see tellOwnStanding).
+    const events = (quiet ? all.filter((e) => e.self) : all).filter((e) => !(e.self && e.event === 'refused'))
+    if (all.some((e) => e.self && e.event === 'refused') && this.logSynced) this.tellOwnStanding(false)
     if (events.length > 0) this.whenOpen(() => { for (const e of events) this.emit('membership', e) })
     // Whoever the log removed or refused is no longer shown as present.
     for (const e of all) {

@@ -98,6 +98,16 @@ describe('membership log in a live room (in-process relay)', () => {
     assert.equal(sessions.get('bob')!.invites().find((i) => i.inviteId === inv.inviteId)?.status, 'revoked')
   })
 
+  it('a newcomer invited by a member (not the creator) is let in, and its own client agrees', async () => {
+    invitee('gwen', issueInvite(room, users.get('bob')!.identity).code)
+    await join('gwen')
+    await waitFor(() => events.get('gwen')!.some((e) => e.event === 'joined' && e.self), 15_000, () => `gwen admitted (got ${JSON.stringify(events.get('gwen'))})`)
+    assert.ok(!events.get('gwen')!.some((e) => e.event === 'refused'), 'gwen was told she was refused')
+    assert.equal(sessions.get('gwen')!.roster().find((m) => m.self)?.addedBy, users.get('bob')!.identity.fingerprint)
+    // Her first log pull brought the room's past: none of it was told as news.
+    assert.ok(!events.get('gwen')!.some((e) => !e.self), JSON.stringify(events.get('gwen')))
+  })
+
   it('someone holding the key but not in the log is shown flagged (member: false), never as a member', async () => {
     // Frank has the room's secret but never sends a JOIN (an invite from an older version, say).
     const frank = makeUser('frank')

@@ -142,6 +142,16 @@ describe('removal from the command line (real processes)', () => {
     const promoted = await procs.run('cryptochat', ['promote', roomId, bobFp.slice(0, 10), '--json', '--data-dir', aliceDir], 20_000)
     assert.equal(promoted.code, 0, promoted.stderr)
     await bob.waitForLine((l) => l.type === 'membership' && l.event === 'promoted' && l.self === true, 10_000, 'bob made an owner')
-    assert.equal((await procs.run('cryptochat', ['invite', roomId, '--data-dir', bobDir])).code, 0)
+    // Bob (running) announces an invite while alice is away; alice revokes it from the
+    // shell with her room closed: the command fetches the room's log first, so it knows it.
+    alice2.endStdin()
+    assert.equal((await alice2.exited).code, 0)
+    const bobs = await procs.run('cryptochat', ['invite', roomId, '--json', '--data-dir', bobDir])
+    assert.equal(bobs.code, 0, bobs.stderr)
+    const bobsId = String(bobs.lines[0]?.inviteId)
+    const revokedByAlice = await procs.run('cryptochat', ['revoke', roomId, bobsId, '--json', '--data-dir', aliceDir], 40_000)
+    assert.equal(revokedByAlice.code, 0, revokedByAlice.stderr)
+    assert.equal(revokedByAlice.lines[0]?.sent, true, revokedByAlice.stdout)
+    await bob.waitForLine((l) => l.type === 'membership' && l.event === 'revoked' && l.inviteId === bobsId, 15_000, 'bob learns alice revoked his invite')
   })
 })

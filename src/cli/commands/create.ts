@@ -1,4 +1,4 @@
-import { createRoom, issueInvite } from '../../chat/index.js'
+import { createRoom, issueInvite, queueOp } from '../../chat/index.js'
 import { openContext, type CommonOptions } from '../context.js'
 import type { Output } from '../output.js'
 import { parseDuration, parseNick } from '../parse.js'
@@ -17,6 +17,8 @@ export async function createCommand (name: string, opts: CreateOptions, output: 
   const ctx = await openContext(opts, output)
   const room = createRoom({ name, relays: opts.relay, identity: ctx.identity, rooms: ctx.rooms, ...(nick != null ? { nick } : {}) })
   const invite = issueInvite(room, ctx.identity, ttlMs != null ? { ttlMs } : {})
+  // Announced to members when the room is first opened, so `invites` lists it everywhere.
+  queueOp(ctx.rooms.dir(room.roomId), { type: 'invite', inviteId: invite.inviteId, expiresAt: invite.expiresAt, maxUses: 0 })
   if (opts.json === true) {
     output.json({ roomId: room.roomId, name: room.name, invite: invite.code, inviteId: invite.inviteId, expiresAt: invite.expiresAt, relays: invite.relays })
     return

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { join } from 'node:path'
 import { readdirSync } from 'node:fs'
 import {
-  NotPermittedError, UnknownInviteError, UnknownMemberError, createChatClient, queueOp, readRoomMembership, invitesOf, rosterOf,
-  type RoomMembership
+  NotPermittedError, UnknownInviteError, UnknownMemberError, createChatClient, queueOp, queuedInvites, readRoomMembership, invitesOf, rosterOf,
+  type InviteInfo, type RoomMembership
 } from '../../chat/index.js'
 import { DEFAULT_NICK } from '../../constants.js'
 import { bytesToHex, hexToBytes } from '../../crypto/index.js'
@@ -65,6 +65,29 @@ async function deliverNow (ctx: CommandContext, roomId: string, done: (membershi
     const deadline = Date.now() + DELIVERY_WAIT_MS
     while (Date.now() < deadline && !(queueEmpty(ctx.rooms.dir(roomId)) && done(session.membership) && online() > 0)) await sleep(100)
     return queueEmpty(ctx.rooms.dir(roomId)) ? online() : undefined
+  } catch (err: any) {
+    if (err?.name !== 'RelayUnreachableError' && err?.name !== 'JoinTimeoutError') throw err
+    output.err(`cryptochat: could not reach the room now (${String(err.message)})`)
+    return undefined
+  } finally {
+    await client.stop()
+  }
+}
+
+/**
+ * Open the room (as `join` would) just long enough to pull the membership log from a
+ * member (up to DELIVERY_WAIT_MS), and return it as it then stands (undefined when no
+ * relay or member could be reached).
+ */
+async function fetchLog (ctx: CommandContext, roomId: string, output: Output): Promise<RoomMembership | undefined> {
+  const room = ctx.rooms.require(roomId)
+  const client = createChatClient({ identity: ctx.identity, rooms: ctx.rooms, nick: room.nick ?? DEFAULT_NICK })
+  try {
+    await client.start()
+    const session = await client.joinRoom(room)
+    const deadline = Date.now() + DELIVERY_WAIT_MS
+    while (!session.membershipSynced && Date.now() < deadline) await sleep(100)
+    return session.membershipSynced ? session.membership : undefined
   } catch (err: any) {
     if (err?.name !== 'RelayUnreachableError' && err?.name !== 'JoinTimeoutError') throw err
     output.err(`cryptochat: could not reach the room now (${String(err.message)})`)
@@ -175,7 +198,13 @@ export async function invitesCommand (roomId: string, opts: InvitesOptions, outp
   const id = parseRoomId(roomId)
   const ctx = await openContext(opts, output)
   const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
-  const all = invitesOf(membership.state, Date.now()).sort((a, b) => a.expiresAt - b.expiresAt)
+  const now = Date.now()
+  const logged = invitesOf(membership.state, now)
+  // Ours made while the room was closed: live, announced the next time it opens.
+  const mine = ctx.identity.fingerprint
+  const queued = queuedInvites(ctx.rooms.dir(id)).filter((q) => !logged.some((i) => i.inviteId === q.inviteId))
+    .map((q) => ({ inviteId: q.inviteId, issuer: mine, expiresAt: q.expiresAt, maxUses: q.maxUses, uses: 0, status: (q.expiresAt < now ? 'expired' : 'live') as InviteInfo['status'] }))
+  const all = [...logged, ...queued].sort((a, b) => a.expiresAt - b.expiresAt)
   const shown = opts.all === true ? all : all.filter((i) => i.status === 'live')
   if (opts.json === true) {
     for (const i of shown) output.json({ type: 'invite', roomId: id, ...i })
@@ -205,8 +234,20 @@ export async function revokeCommand (roomId: string, inviteId: string, opts: Rev
   if (!membership.managed) throw new NotPermittedError('this room was made before invites could be revoked: make a new room to manage its members')
   const state = membership.state
   const self = bytesToHex(ctx.identity.publicKey)
-  const known = state.invites.get(invite)
+  // Ours, made while the room was closed and not yet announced, count as known (and ours).
+  const queued = queuedInvites(ctx.rooms.dir(id)).find((q) => q.inviteId === invite)
+  let known = state.invites.get(invite) ?? (queued != null ? { issuer: self, expiresAt: queued.expiresAt, maxUses: queued.maxUses, uses: 0, revoked: false } : undefined)
   const isOwner = state.members.get(self)?.role === 'owner'
+  // Not in our log: perhaps a member's, announced while we were away. Fetch the room's log
+  // (opening the room, unless it is open in another process, whose log on disk is current).
+  if (known == null && opts.force !== true && !(await openElsewhere(ctx.rooms, id))) {
+    const fetched = await fetchLog(ctx, id, output)
+    const theirs = fetched?.state.invites.get(invite)
+    if (theirs != null) {
+      if (!isOwner && theirs.issuer !== self) throw new NotPermittedError('only an owner or the invite\'s issuer can revoke it')
+      known = theirs
+    }
+  }
   // A mistyped id would otherwise be "revoked" while the leaked invite stays live.
   if (known == null && opts.force !== true) {
     throw new UnknownInviteError(`no invite ${invite} is known to this room (see: cryptochat invites ${id} --all); if a member issued it and has not opened the room since, an owner can revoke it anyway with --force`)
