@@ -71,7 +71,18 @@ export class TuiApp implements CommandContext {
       session: () => this.session(),
       refreshMembers: () => { for (const session of this.init.client.rooms()) this.syncMembers(session) }
     }, init.identities, init.identity)
-    this.management = new MembershipCommands({ info: (text) => { this.info(text) }, fail: (text) => { this.fail(text) }, session: () => this.session() })
+    this.management = new MembershipCommands({
+      info: (text) => { this.info(text) },
+      fail: (text) => { this.fail(text) },
+      session: () => this.session(),
+      nickOf: (fp) => {
+        try {
+          return init.identities.find(fp).nicks.at(-1)
+        } catch {
+          return undefined
+        }
+      }
+    })
   }
 
   /** Draw soon, once, however many events arrive in the same tick. */

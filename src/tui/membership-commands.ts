@@ -10,6 +10,8 @@ export interface MembershipHost {
   fail(text: string): void
   /** The session of the room on screen. */
   session(): RoomSession | undefined
+  /** The last nick a member was seen under (seen.json), for members not heard from this run. */
+  nickOf?(fingerprint: string): string | undefined
 }
 
 /**
@@ -56,13 +58,14 @@ export class MembershipCommands {
     const session = this.current()
     if (session == null) return
     const roster = session.roster()
-    const name = (fp: string): string => {
-      const m = roster.find((r) => r.fingerprint === fp)
-      return m != null && m.nick !== '' ? `${m.nick} ${shortFp(fp)}` : shortFp(fp)
+    const nick = (fp: string): string => {
+      const here = roster.find((r) => r.fingerprint === fp)?.nick
+      return here != null && here !== '' ? here : this.host.nickOf?.(fp) ?? ''
     }
+    const name = (fp: string): string => nick(fp) !== '' ? `${nick(fp)} ${shortFp(fp)}` : shortFp(fp)
     this.host.info(`${roster.length} member${roster.length === 1 ? '' : 's'} in the room's signed log (key epoch ${session.epoch}):`)
     for (const m of roster) {
-      const who = `${m.nick !== '' ? m.nick : '?'} ${shortFp(m.fingerprint)}`
+      const who = `${nick(m.fingerprint) !== '' ? nick(m.fingerprint) : '?'} ${shortFp(m.fingerprint)}`
       const added = m.addedBy != null ? `added by ${name(m.addedBy)}` : 'created the room'
       this.host.info(`  ${who}  ${m.role}  ${added}${m.self ? '  (you)' : m.online ? '' : '  (away)'}`)
     }
