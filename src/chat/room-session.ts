@@ -36,6 +36,10 @@ const STORE_CONTROL_OPS = 32
 const CONTROL_FRESH_MS = 10 * 60_000
 /** How long queued operations wait for a first membership log pull after the room opens. */
 const QUEUE_WAIT_FOR_LOG_MS = 5000
+/** Longest wait for one publish from the outbox before it is tried again. */
+const PUBLISH_TIMEOUT_MS = 5000
+/** After moving to a new epoch, the outbox tries again at these delays (the new topic's mesh is forming). */
+const EPOCH_FLUSH_DELAYS_MS = [250, 1000, 2500]
 
 /** Options of a {@link RoomSession}. */
 export interface RoomSessionInit {
@@ -578,6 +582,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       // Tell the members on the new topics how to reach us (they answer with theirs).
       this.sendQuietly(MessageKind.JOIN)
       void this.outbox.flush()
+      for (const ms of EPOCH_FLUSH_DELAYS_MS) {
+        const timer = setTimeout(() => { if (this.joined) void this.outbox.flush() }, ms)
+        timer.unref?.()
+      }
     }
   }
 
@@ -899,7 +907,15 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   /** Publish on the chat topic for the outbox: true once some peer took it, false if none is reachable. */
   private async publishEnvelope (bytes: Uint8Array): Promise<boolean> {
     try {
-      await this.pubsub.publish(this.topic, bytes)
+      // A publish stuck on one peer's stream must not hold the whole outbox: past the
+      // bound it counts as not sent, and is tried again (a repeat is refused as a duplicate).
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const stuck = new Promise<'stuck'>((resolve) => { timer = setTimeout(() => { resolve('stuck') }, PUBLISH_TIMEOUT_MS) })
+      const result = await Promise.race([this.pubsub.publish(this.topic, bytes), stuck]).finally(() => { clearTimeout(timer) })
+      if (result === 'stuck') {
+        log('publish took over %d ms; trying again later', PUBLISH_TIMEOUT_MS)
+        return false
+      }
       return true
     } catch (err: any) {
       const message = String(err?.message ?? err)
