@@ -26,5 +26,5 @@ export {
   type CreateRoomInit, type IssueInviteInit, type IssuedInvite
 } from './membership.js'
 export { readRoomMembership, rosterOf, invitesOf, describeMembership, RoomMembership } from './room-membership.js'
-export { queueOp, queuedInvites, type QueuedOp } from './op-queue.js'
+export { queueOp, queuedInvites, queueEmpty, type QueuedOp } from './op-queue.js'
 export { newEpochOps, keyOps, type Epoch } from './epochs.js'

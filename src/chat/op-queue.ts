@@ -29,36 +29,46 @@ export function queueOp (roomDir: string, op: QueuedOp): void {
   writePrivateFile(join(dir, `${Date.now()}-${bytesToHex(randomBytes(6))}.json`), JSON.stringify(op))
 }
 
-/** Operations waiting (oldest first); each with a function that removes it once done. */
-export function queuedOps (roomDir: string): Array<{ op: OwnOp, done: () => void }> {
+/** The queue's files, oldest first. */
+function queueFiles (roomDir: string): string[] {
   const dir = join(roomDir, QUEUE_DIR)
   if (!fileExists(dir)) return []
+  return readdirSync(dir).filter((n) => n.endsWith('.json')).sort().map((n) => join(dir, n))
+}
+
+/** The operation a queue file asks for; undefined when it is damaged or asks for nothing we know. */
+function readQueued (path: string): OwnOp | undefined {
+  try {
+    return toOwnOp(readPrivateJson(path, MAX_QUEUED_BYTES))
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether nothing waits in the room's queue (the session took everything). */
+export function queueEmpty (roomDir: string): boolean {
+  return queueFiles(roomDir).length === 0
+}
+
+/** Operations waiting (oldest first); each with a function that removes it once done. */
+export function queuedOps (roomDir: string): Array<{ op: OwnOp, done: () => void }> {
   const out: Array<{ op: OwnOp, done: () => void }> = []
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-    const path = join(dir, name)
+  for (const path of queueFiles(roomDir)) {
     const done = (): void => { rmSync(path, { force: true }) }
-    try {
-      const op = toOwnOp(readPrivateJson(path, MAX_QUEUED_BYTES))
-      if (op != null) out.push({ op, done })
-      else done()
-    } catch {
-      // Half-written (the writer renames into place, so rare) or damaged: not ours to keep.
-      done()
-    }
+    const op = readQueued(path)
+    // Half-written (the writer renames into place, so rare) or damaged: not ours to keep.
+    if (op != null) out.push({ op, done })
+    else done()
   }
   return out
 }
 
-/** Invites of ours made while the room was not open, not yet announced to its members. */
+/** Invites of ours made while the room was not open, not yet announced to its members (read only). */
 export function queuedInvites (roomDir: string): Array<{ inviteId: string, expiresAt: number, maxUses: number }> {
-  const dir = join(roomDir, QUEUE_DIR)
-  if (!fileExists(dir)) return []
   const out: Array<{ inviteId: string, expiresAt: number, maxUses: number }> = []
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
-    try {
-      const raw = readPrivateJson(join(dir, name), MAX_QUEUED_BYTES) as any
-      if (raw?.type === 'invite' && typeof raw.inviteId === 'string' && /^[0-9a-f]{32}$/.test(raw.inviteId)) out.push({ inviteId: raw.inviteId, expiresAt: Number(raw.expiresAt), maxUses: Number(raw.maxUses) })
-    } catch {}
+  for (const path of queueFiles(roomDir)) {
+    const op = readQueued(path)
+    if (op?.type === ControlType.INVITE && op.inviteId != null) out.push({ inviteId: bytesToHex(op.inviteId), expiresAt: Number(op.expiresAt ?? 0), maxUses: op.maxUses ?? 0 })
   }
   return out
 }

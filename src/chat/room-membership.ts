@@ -194,6 +194,11 @@ export class RoomMembership {
     } catch {
       return 'refused'
     }
+    return this.addRecord(record)
+  }
+
+  /** Take in a record already checked by `openControl` (see {@link addBytes}). */
+  addRecord (record: ControlRecord): 'added' | 'duplicate' | 'pending' {
     if (this.ids.has(record.id)) return 'duplicate'
     if (!this.admissible(record)) {
       if (this.pending.size >= MAX_PENDING_OPS) this.pending.delete(this.pending.keys().next().value as string)

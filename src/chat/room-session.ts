@@ -353,12 +353,13 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   }
 
   /** Take in a membership record (verified here); emits what changed. */
-  private takeControl (bytes: Uint8Array): 'added' | 'duplicate' | 'pending' | 'refused' {
+  private takeControl (record: Uint8Array | ControlRecord): 'added' | 'duplicate' | 'pending' | 'refused' {
     if (!this.membership.managed) return 'refused'
     const before = this.membership.state
     let result: 'added' | 'duplicate' | 'pending' | 'refused'
     try {
-      result = this.membership.addBytes(bytes)
+      // A record the validator already opened is not checked (and its signature verified) again.
+      result = record instanceof Uint8Array ? this.membership.addBytes(record) : this.membership.addRecord(record)
     } catch (err: any) {
       this.emit('warning', { roomId: this.roomId, message: `could not write the membership log: ${err.message}`, code: 'HistoryWriteError' })
       return 'refused'
@@ -759,7 +760,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       }
       if (!equalBytes(record.op.author, msg.sender)) return this.refuse('ForgedControlError', TopicValidatorResult.Reject)
       if (Math.abs(Number(record.op.timestamp) - now) > CONTROL_FRESH_MS) return this.refuse('StaleControlError', TopicValidatorResult.Ignore)
-      const result = this.takeControl(msg.control)
+      const result = this.takeControl(record)
       if (result === 'refused') return this.refuse('ForgedControlError', TopicValidatorResult.Reject)
       return result === 'pending' ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept
     }

@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { join } from 'node:path'
-import { readdirSync } from 'node:fs'
 import {
-  NotPermittedError, UnknownInviteError, UnknownMemberError, createChatClient, queueOp, queuedInvites, readRoomMembership, invitesOf, rosterOf,
-  type InviteInfo, type RoomMembership
+  NotPermittedError, UnknownInviteError, UnknownMemberError, createChatClient, queueEmpty, queueOp, queuedInvites, readRoomMembership, invitesOf, rosterOf,
+  type InviteInfo, type RoomMembership, type RoomSession
 } from '../../chat/index.js'
 import { DEFAULT_NICK } from '../../constants.js'
 import { bytesToHex, hexToBytes } from '../../crypto/index.js'
@@ -11,7 +9,6 @@ import { fingerprint } from '../../identity/index.js'
 import { IdentityBook } from '../../verify/index.js'
 import { sanitizeForTerminal } from '../sanitize.js'
 import { parseRoomId, type RoomStore } from '../../room/index.js'
-import { fileExists } from '../../store/index.js'
 import { openContext, type CommandContext, type CommonOptions } from '../context.js'
 import { UsageError } from '../errors.js'
 import type { Output } from '../output.js'
@@ -40,31 +37,19 @@ async function openElsewhere (rooms: RoomStore, roomId: string): Promise<boolean
   }
 }
 
-/** Whether the room's queue of operations for its session is empty. */
-function queueEmpty (roomDir: string): boolean {
-  const dir = join(roomDir, 'outgoing')
-  return !fileExists(dir) || readdirSync(dir).every((n) => !n.endsWith('.json'))
-}
-
 /** How long a command that opened the room itself waits for a member to hear it. */
 const DELIVERY_WAIT_MS = 10_000
 
 /**
- * Send what the room's queue holds now: open the room (as `join` would), let the session
- * sign and publish it, and wait until `done` holds and a member is online to hear it (or
- * DELIVERY_WAIT_MS pass: relays' stores keep it then). A relay that cannot be reached
- * leaves it queued. Resolves with the number of members online, or undefined if not sent.
+ * Open the room (as `join` would), run `whileOpen` with its session, and close it again.
+ * Undefined when no relay of the room could be reached (said on stderr).
  */
-async function deliverNow (ctx: CommandContext, roomId: string, done: (membership: RoomMembership) => boolean, output: Output): Promise<number | undefined> {
+async function withOpenRoom<T> (ctx: CommandContext, roomId: string, output: Output, whileOpen: (session: RoomSession) => Promise<T>): Promise<T | undefined> {
   const room = ctx.rooms.require(roomId)
   const client = createChatClient({ identity: ctx.identity, rooms: ctx.rooms, nick: room.nick ?? DEFAULT_NICK })
   try {
     await client.start()
-    const session = await client.joinRoom(room)
-    const online = (): number => session.roster().filter((m) => m.online && !m.self).length
-    const deadline = Date.now() + DELIVERY_WAIT_MS
-    while (Date.now() < deadline && !(queueEmpty(ctx.rooms.dir(roomId)) && done(session.membership) && online() > 0)) await sleep(100)
-    return queueEmpty(ctx.rooms.dir(roomId)) ? online() : undefined
+    return await whileOpen(await client.joinRoom(room))
   } catch (err: any) {
     if (err?.name !== 'RelayUnreachableError' && err?.name !== 'JoinTimeoutError') throw err
     output.err(`cryptochat: could not reach the room now (${String(err.message)})`)
@@ -74,27 +59,37 @@ async function deliverNow (ctx: CommandContext, roomId: string, done: (membershi
   }
 }
 
+/** Resolve once `ready()` holds, or DELIVERY_WAIT_MS have passed. */
+async function waitUpTo (ready: () => boolean): Promise<void> {
+  const deadline = Date.now() + DELIVERY_WAIT_MS
+  while (!ready() && Date.now() < deadline) await sleep(100)
+}
+
 /**
- * Open the room (as `join` would) just long enough to pull the membership log from a
- * member (up to DELIVERY_WAIT_MS), and return it as it then stands (undefined when no
- * relay or member could be reached).
+ * Send what the room's queue holds now: open the room, let the session sign and publish
+ * it, and wait until `done` holds and a member is online to hear it (or DELIVERY_WAIT_MS
+ * pass: relays' stores keep it then). A relay that cannot be reached leaves it queued.
+ * Resolves with the number of members online, or undefined if not sent.
+ */
+async function deliverNow (ctx: CommandContext, roomId: string, done: (membership: RoomMembership) => boolean, output: Output): Promise<number | undefined> {
+  const dir = ctx.rooms.dir(roomId)
+  return await withOpenRoom(ctx, roomId, output, async (session) => {
+    const online = (): number => session.roster().filter((m) => m.online && !m.self).length
+    await waitUpTo(() => queueEmpty(dir) && done(session.membership) && online() > 0)
+    return queueEmpty(dir) ? online() : undefined
+  })
+}
+
+/**
+ * Open the room just long enough to pull the membership log from a member (up to
+ * DELIVERY_WAIT_MS), and return it as it then stands (undefined when no relay or member
+ * could be reached).
  */
 async function fetchLog (ctx: CommandContext, roomId: string, output: Output): Promise<RoomMembership | undefined> {
-  const room = ctx.rooms.require(roomId)
-  const client = createChatClient({ identity: ctx.identity, rooms: ctx.rooms, nick: room.nick ?? DEFAULT_NICK })
-  try {
-    await client.start()
-    const session = await client.joinRoom(room)
-    const deadline = Date.now() + DELIVERY_WAIT_MS
-    while (!session.membershipSynced && Date.now() < deadline) await sleep(100)
+  return await withOpenRoom(ctx, roomId, output, async (session) => {
+    await waitUpTo(() => session.membershipSynced)
     return session.membershipSynced ? session.membership : undefined
-  } catch (err: any) {
-    if (err?.name !== 'RelayUnreachableError' && err?.name !== 'JoinTimeoutError') throw err
-    output.err(`cryptochat: could not reach the room now (${String(err.message)})`)
-    return undefined
-  } finally {
-    await client.stop()
-  }
+  })
 }
 
 /**
@@ -112,6 +107,17 @@ async function handOver (ctx: CommandContext, roomId: string, done: (membership:
   }
   const members = await deliverNow(ctx, roomId, done, output)
   return members != null ? { sent: true, members } : { sent: false }
+}
+
+/**
+ * Stop unless the room is managed and we are one of its owners: `unmanaged` and `notOwner`
+ * say what the command cannot do otherwise. Returns our identity key (hex).
+ */
+function requireOwner (ctx: CommandContext, membership: RoomMembership, unmanaged: string, notOwner: string): string {
+  if (!membership.managed) throw new NotPermittedError(unmanaged)
+  const self = bytesToHex(ctx.identity.publicKey)
+  if (membership.state.members.get(self)?.role !== 'owner') throw new NotPermittedError(notOwner)
+  return self
 }
 
 /** A member of the room named by fingerprint (or a prefix of 8 or more hex characters). */
@@ -133,9 +139,7 @@ export async function removeCommand (roomId: string, who: string, opts: CommonOp
   const id = parseRoomId(roomId)
   const ctx = await openContext(opts, output)
   const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
-  if (!membership.managed) throw new NotPermittedError('this room was made before members could be removed: make a new room to manage its members')
-  const self = bytesToHex(ctx.identity.publicKey)
-  if (membership.state.members.get(self)?.role !== 'owner') throw new NotPermittedError('only an owner can remove a member')
+  const self = requireOwner(ctx, membership, 'this room was made before members could be removed: make a new room to manage its members', 'only an owner can remove a member')
   const member = resolveMember(membership, who)
   if (member === self) throw new NotPermittedError('you cannot remove yourself: leave the room instead')
   const fp = fingerprint(hexToBytes(member))
@@ -156,8 +160,7 @@ export async function promoteCommand (roomId: string, who: string, opts: CommonO
   const id = parseRoomId(roomId)
   const ctx = await openContext(opts, output)
   const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
-  if (!membership.managed) throw new NotPermittedError('this room was made before owners existed: make a new room to manage its members')
-  if (membership.state.members.get(bytesToHex(ctx.identity.publicKey))?.role !== 'owner') throw new NotPermittedError('only an owner can make someone an owner')
+  requireOwner(ctx, membership, 'this room was made before owners existed: make a new room to manage its members', 'only an owner can make someone an owner')
   const member = resolveMember(membership, who)
   const fp = fingerprint(hexToBytes(member))
   if (membership.state.members.get(member)?.role === 'owner') {
@@ -182,8 +185,7 @@ export async function policyCommand (roomId: string, opts: PolicyOptions, output
   const ownersInvite = opts.invites === 'owners'
   const ctx = await openContext(opts, output)
   const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
-  if (!membership.managed) throw new NotPermittedError('this room was made before owners existed: make a new room to manage its members')
-  if (opts.invites == null || membership.state.members.get(bytesToHex(ctx.identity.publicKey))?.role !== 'owner') throw new NotPermittedError('only an owner can set who may invite')
+  requireOwner(ctx, membership, 'this room was made before owners existed: make a new room to manage its members', 'only an owner can set who may invite')
   let sent = true
   if (membership.state.ownersInvite !== ownersInvite) {
     queueOp(ctx.rooms.dir(id), { type: 'policy', ownersInvite })
