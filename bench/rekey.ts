@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { acceptInvite, createChatClient, createRoom, issueInvite, newEpochOps, type ChatClient, type RoomSession } from '../src/chat/index.js'
-import { hexToBytes } from '../src/crypto/index.js'
+import { bytesToHex, hexToBytes } from '../src/crypto/index.js'
 import { startRelay, user } from './catchup.js'
 import { progress } from './progress.js'
 import { percentile, round } from './stats.js'
@@ -24,7 +24,15 @@ export interface RekeyResult {
   /** From the call until the median / the last remaining member was in the new epoch. */
   p50_member_ms: number
   all_members_ms: number
+  /**
+   * Joining the full room: from the last member's `joinRoom` call until the owner's log
+   * lists it as a member (median over the last joiners, see JOIN_SAMPLE).
+   */
+  join_admitted_ms: number
 }
+
+/** How many of the last joiners are timed for `join_admitted_ms`. */
+const JOIN_SAMPLE = 5
 
 async function waitUntil (check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -45,13 +53,22 @@ export async function rekey (n: number): Promise<RekeyResult> {
     const owner = user(base, 'owner')
     const room = createRoom({ name: 'rekey', relays: [addr], identity: owner.identity, rooms: owner.rooms })
     const sessions: RoomSession[] = []
+    const joinTimes: number[] = []
     for (let i = 0; i < n; i++) {
       const u = i === 0 ? owner : user(base, `m${i}`)
       if (i > 0) acceptInvite(issueInvite(room, owner.identity).code, room.roomId, u.rooms)
       const client = createChatClient({ identity: u.identity, rooms: u.rooms, nick: `m${i}`, listen: ['/ip4/127.0.0.1/tcp/0'], linkMembers: false })
       clients.push(client)
       await client.start()
-      sessions.push(await client.joinRoom(u.rooms.require(room.roomId)))
+      const joinStarted = performance.now()
+      const session = await client.joinRoom(u.rooms.require(room.roomId))
+      sessions.push(session)
+      if (i > 0 && i >= n - JOIN_SAMPLE) {
+        const key = bytesToHex(u.identity.publicKey)
+        const owner = sessions[0] as RoomSession
+        await waitUntil(() => owner.roster().some((m) => m.publicKey === key), 60_000, 'the owner to list the newcomer')
+        joinTimes.push(performance.now() - joinStarted)
+      }
       progress(`rekey: ${i + 1}/${n} members joined…`)
     }
     const ownerSession = sessions[0] as RoomSession
@@ -75,7 +92,7 @@ export async function rekey (n: number): Promise<RekeyResult> {
     await waitUntil(() => reached.length === remaining.length, 60_000, `${remaining.length} members in the new epoch (${reached.length} so far)`)
     if (victim.epoch !== 0) throw new Error('rekey: the removed member got the new key')
     const sorted = [...reached].sort((a, b) => a - b)
-    return { members: n, wrap_ms: round(wrapMs), owner_ms: round(ownerMs), p50_member_ms: round(percentile(sorted, 50)), all_members_ms: round(sorted.at(-1) ?? NaN) }
+    return { members: n, wrap_ms: round(wrapMs), owner_ms: round(ownerMs), p50_member_ms: round(percentile(sorted, 50)), all_members_ms: round(sorted.at(-1) ?? NaN), join_admitted_ms: round(percentile([...joinTimes].sort((a, b) => a - b), 50)) }
   } finally {
     for (const c of clients.reverse()) await c.stop().catch(() => {})
     for (const stop of stops.reverse()) await stop().catch(() => {})

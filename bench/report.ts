@@ -141,8 +141,8 @@ export function markdown (r: Report): string {
   }
   if (r.rekey != null) {
     const k = r.rekey
-    parts.push('### Removal with rekey (one process, members through the relay hub)', table(['members', 'wrap keys ms', 'owner\'s remove ms', 'median member in new epoch ms', 'last member in new epoch ms'], [
-      [k.members, k.wrap_ms, k.owner_ms, k.p50_member_ms, k.all_members_ms]
+    parts.push('### Removal with rekey (one process, members through the relay hub)', table(['members', 'wrap keys ms', 'owner\'s remove ms', 'median member in new epoch ms', 'last member in new epoch ms', 'last joiners listed by the owner ms (median)'], [
+      [k.members, k.wrap_ms, k.owner_ms, k.p50_member_ms, k.all_members_ms, k.join_admitted_ms ?? '']
     ]))
   }
   if (r.profile != null) parts.push(...profileSection(r.profile))
