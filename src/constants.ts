@@ -430,3 +430,11 @@ export const MAX_CONTROL_OPS = 20_000
 export const MAX_KEYS_PER_OP = 64
 /** Most joins a revocation lists as honoured. */
 export const MAX_HONORED = 256
+/**
+ * Most log heads an operation names (its causal parents besides its author's previous
+ * one). Heads merge as soon as anyone signs, so a live room has a handful; past this the
+ * oldest are left out, which only makes an operation look concurrent with them.
+ */
+export const MAX_HEADS = 64
+/** Bytes of an invite's one-time key seed (in the code only). */
+export const INVITE_SEED_BYTES = 32

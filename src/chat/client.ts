@@ -4,7 +4,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { DEFAULT_CLIENT_LISTEN, JOIN_TIMEOUT_MS, MAX_ANNOUNCED_ADDRS, SHUTDOWN_FLUSH_MS } from '../constants.js'
 import type { Identity } from '../identity/index.js'
 import { createChatNode, handleSync, meshPeers, requestSync, type ChatNode } from '../net/index.js'
-import { MessageKind, signSyncRequest } from '../protocol/index.js'
+import { MessageKind, requestIdentity, responseIdentity, signResponseIdentity, signSyncRequest, wire, type SyncQuery, type SyncResponse } from '../protocol/index.js'
+import type { SigningKeyPair } from '../crypto/index.js'
 import type { RoomRecord, RoomStore } from '../room/index.js'
 import { ClientStateError, JoinTimeoutError } from './errors.js'
 import { MemberLinks } from './member-links.js'
@@ -115,11 +116,23 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
     })
     // Members (and only holders of a room's secret: every request carries a proof) may
     // ask us for what they missed, and whether we hold what they sent.
-    await handleSync(node, (topic, request) => {
+    await handleSync(node, (topic, request, remote) => {
       // Any epoch of the room we hold: a member back from an absence proves an older one.
       for (const session of this.sessions.values()) {
         const epoch = session.epochOfTopic(topic)
-        if (epoch != null) return session.serveSync(request, epoch)
+        if (epoch == null) continue
+        // Who asks (their identity, bound to this link), and who answers: us.
+        const local = node.peerId.toString()
+        const asker = requestIdentity(request, remote, local)
+        const frames = session.serveSync(request, epoch, asker)
+        const signed = signResponseIdentity(this.init.identity, request, remote, local)
+        return (async function * () {
+          let first = true
+          for await (const frame of frames) {
+            yield first ? { ...frame, ...signed } : frame
+            first = false
+          }
+        })()
       }
       return undefined
     })
@@ -261,7 +274,7 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
           members: this.members?.connectedIn(room.roomId) ?? [],
           relays: relayIds.filter((id) => this.relays.isUp(id))
         }),
-        request: (peer, query) => requestSync(node, peer, signSyncRequest(topicKey, node.peerId.toString(), peer, query))
+        request: (peer, query) => this.request(topicKey, peer, query)
       })
     })
     session.on('peerInfo', (info) => { this.members?.connect(info) })
@@ -276,6 +289,23 @@ class DefaultChatClient extends EventEmitter<ClientEvents> implements ChatClient
       throw err
     }
     return session
+  }
+
+  /**
+   * A sync request signed with the room's topic key and our identity; each frame's
+   * `identity` is the responder's, if its first frame bound one to this link (else empty).
+   */
+  private async * request (topicKey: SigningKeyPair, peer: string, query: Partial<SyncQuery>): AsyncGenerator<SyncResponse> {
+    const node = this.node
+    const me = node.peerId.toString()
+    const request = signSyncRequest(topicKey, me, peer, query, Date.now(), this.init.identity)
+    let identity: Uint8Array | undefined
+    let first = true
+    for await (const frame of requestSync(node, peer, request)) {
+      if (first) identity = responseIdentity(frame, request, me, peer)
+      first = false
+      yield { ...frame, identity: wire(identity ?? new Uint8Array(0)) }
+    }
   }
 
   async leaveRoom (roomId: string): Promise<void> {

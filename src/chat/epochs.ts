@@ -1,7 +1,7 @@
 import { MAX_KEYS_PER_OP } from '../constants.js'
 import { equalBytes, randomBytes, wrapKey, type SigningKeyPair } from '../crypto/index.js'
-import { ControlType, epochKey, meetTopicForRoom, topicKeyForRoom, topicOfKey, wire } from '../protocol/index.js'
-import { epochCommitment, epochWrapContext, type OwnOp } from './room-membership.js'
+import { ControlType, epochCommitment, epochKey, epochWrapContext, meetTopicForRoom, topicKeyForRoom, topicOfKey, wire } from '../protocol/index.js'
+import type { OwnOp } from './room-membership.js'
 
 /** What one key epoch of a room derives from its secret: message key, topics, topic key. */
 export interface Epoch {
@@ -76,13 +76,12 @@ export class EpochSet {
 /**
  * The operations that start `epoch` with a fresh random secret wrapped for each of
  * `recipients` (identity keys; the author among them, so it can read its own epoch
- * after a restart): one EPOCH, then KEYS for every further MAX_KEYS_PER_OP recipients,
- * so each fits in a message.
+ * after a restart): one EPOCH that commits to the secret and wraps nothing (so it is
+ * small enough for invites to carry), then KEYS for every MAX_KEYS_PER_OP recipients.
  */
 export function newEpochOps (roomId: Uint8Array, epoch: number, recipients: Uint8Array[]): { secret: Uint8Array, ops: OwnOp[] } {
   const secret = randomBytes(32)
-  const ops = keyOps(roomId, epoch, secret, recipients, ControlType.EPOCH)
-  ops[0] = { ...ops[0] as OwnOp, commitment: wire(epochCommitment(roomId, epoch, secret)) }
+  const ops: OwnOp[] = [{ type: ControlType.EPOCH, epoch, commitment: wire(epochCommitment(roomId, epoch, secret)) }, ...keyOps(roomId, epoch, secret, recipients)]
   return { secret, ops }
 }
 

@@ -31,7 +31,7 @@ export function membershipChanges (roomId: string, self: string, before: Members
     if (before.refusedJoins.get(key) !== reason) out.push({ roomId, event: 'refused', ...about(key), reason })
   }
   for (const [id, inv] of after.invites) {
-    if (inv.revoked && before.invites.get(id)?.revoked !== true) out.push({ roomId, event: 'revoked', inviteId: id, self: inv.issuer === self, ...(inv.revokedBy != null ? { by: fp(inv.revokedBy) } : {}) })
+    if (inv.revoked && before.invites.get(id)?.revoked !== true) out.push({ roomId, event: 'revoked', inviteId: inv.inviteId, self: inv.issuer === self, ...(inv.revokedBy != null ? { by: fp(inv.revokedBy) } : {}) })
   }
   if (after.name !== before.name && after.name !== '') out.push({ roomId, event: 'renamed', name: after.name, self: false })
   if (after.ownersInvite !== before.ownersInvite) out.push({ roomId, event: 'policy', reason: after.ownersInvite ? 'only owners may invite' : 'any member may invite', self: false, ...(after.policyBy != null ? { by: fp(after.policyBy) } : {}) })

@@ -1,8 +1,8 @@
-import { DEFAULT_INVITE_TTL_MS, INVITE_ID_BYTES, MAX_INVITE_RELAYS, MAX_ROOM_NAME_BYTES, ROOM_SECRET_BYTES } from '../constants.js'
+import { DEFAULT_INVITE_TTL_MS, INVITE_ID_BYTES, INVITE_SEED_BYTES, MAX_INVITE_RELAYS, MAX_ROOM_NAME_BYTES, ROOM_SECRET_BYTES } from '../constants.js'
 import { bytesToHex, equalBytes, hexToBytes, randomBytes } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import { GENESIS_NONCE_BYTES, checkInvite, decodeInvite, encodeInvite, type Invite } from '../invite/index.js'
-import { InviteGrant, parseRelayAddress, roomIdOf, utf8Length } from '../protocol/index.js'
+import { InviteGrant, genesisCommitment, parseRelayAddress, roomIdOf, utf8Length } from '../protocol/index.js'
 import { InvalidRoomNameError, RoomConflictError, parseRoomId, type RoomRecord, type RoomStore } from '../room/index.js'
 
 /** Options of {@link createRoom}. */
@@ -30,11 +30,13 @@ export function createRoom (init: CreateRoomInit): RoomRecord {
   if (/\p{Cc}/u.test(name)) throw new InvalidRoomNameError('a room name cannot contain control characters')
   const createdAt = init.now ?? Date.now()
   // The id is bound to its creator (see roomIdOf): still 128 random-looking bits.
+  // and to the epoch-0 secret, so no invite can hand out another.
   const genesisNonce = randomBytes(GENESIS_NONCE_BYTES)
+  const secret = randomBytes(ROOM_SECRET_BYTES)
   const room: RoomRecord = {
-    roomId: bytesToHex(roomIdOf(init.identity.publicKey, createdAt, genesisNonce)),
+    roomId: bytesToHex(roomIdOf(init.identity.publicKey, createdAt, genesisNonce, genesisCommitment(secret))),
     name,
-    secret: randomBytes(ROOM_SECRET_BYTES),
+    secret,
     epoch: 0,
     relays: checkRelays(init.relays),
     joinedAt: init.now ?? Date.now(),
@@ -42,6 +44,7 @@ export function createRoom (init: CreateRoomInit): RoomRecord {
     creator: bytesToHex(init.identity.publicKey),
     createdAt,
     genesisNonce: bytesToHex(genesisNonce),
+    genesisCommitment: bytesToHex(genesisCommitment(secret)),
     ...(init.nick != null ? { nick: init.nick } : {})
   }
   init.rooms.save(room)
@@ -56,8 +59,12 @@ export interface IssueInviteInit {
   relays?: string[]
   /** How many may join with it (default 0: unlimited within its expiry). */
   maxUses?: number
-  /** The epoch (and its secret) the invite lets the newcomer read from: the room's current one (default: the one we entered with). */
-  epochSecret?: { epoch: number, secret: Uint8Array }
+  /**
+   * The epoch (and its secret) the invite lets the newcomer read from: the room's current
+   * one (default: the one we entered with). After epoch 0, `record` is the EPOCH record
+   * that committed to it, which the newcomer checks the secret against.
+   */
+  epochSecret?: { epoch: number, secret: Uint8Array, record?: Uint8Array }
   now?: number
 }
 
@@ -86,6 +93,9 @@ export function issueInvite (room: RoomRecord, identity: Identity, init: IssueIn
     expiresAt,
     inviteId,
     maxUses: init.maxUses ?? 0,
+    inviteSeed: randomBytes(INVITE_SEED_BYTES),
+    ...(init.epochSecret?.record != null ? { epochRecord: init.epochSecret.record } : {}),
+    ...(room.genesisCommitment != null ? { genesisCommitment: hexToBytes(room.genesisCommitment) } : {}),
     ...(room.creator != null && room.genesisNonce != null ? { creator: hexToBytes(room.creator), createdAt: room.createdAt ?? 0, genesisNonce: hexToBytes(room.genesisNonce) } : {})
   }, identity.secretKey, identity.publicKey)
   return { code, inviteId: bytesToHex(inviteId), expiresAt, relays, maxUses: init.maxUses ?? 0 }
@@ -121,10 +131,11 @@ export function acceptInvite (code: string, roomId: string, rooms: RoomStore, no
     ...(existing?.creator != null
       ? { creator: existing.creator, createdAt: existing.createdAt ?? 0 }
       : invite.creator != null && invite.genesisNonce != null ? { creator: bytesToHex(invite.creator), createdAt: invite.createdAt ?? 0, genesisNonce: bytesToHex(invite.genesisNonce) } : {}),
+    ...(existing?.genesisCommitment != null ? { genesisCommitment: existing.genesisCommitment } : invite.genesisCommitment != null ? { genesisCommitment: bytesToHex(invite.genesisCommitment) } : {}),
     // The grant we join with: kept until our JOIN is in the room's log.
     // The grant of the invite used now (a new JOIN names it; one already signed is not repeated).
     ...(invite.grant != null
-      ? { grant: { grant: bytesToHex(InviteGrant.encode(invite.grant.grant)), signature: bytesToHex(invite.grant.signature) } }
+      ? { grant: { grant: bytesToHex(InviteGrant.encode(invite.grant.grant)), signature: bytesToHex(invite.grant.signature), inviteSeed: bytesToHex(invite.inviteSeed) } }
       : existing?.grant != null ? { grant: existing.grant } : {})
   }
   rooms.save(room)

@@ -15,7 +15,8 @@ const MAX_QUEUED_BYTES = 16 * 1024
  * its operations (one writer per log).
  */
 export type QueuedOp =
-  | { type: 'revoke', inviteId: string }
+  /** `issuer`: whose invite (hex key; default: the signer's own, or the only one with that id). */
+  | { type: 'revoke', inviteId: string, issuer?: string }
   | { type: 'invite', inviteId: string, expiresAt: number, maxUses: number }
   /** `member`: identity key, hex (the session removes and starts a new epoch). */
   | { type: 'remove', member: string }
@@ -81,7 +82,7 @@ function toOwnOp (raw: any): OwnOp | undefined {
   if (raw?.type === 'policy') return typeof raw.ownersInvite === 'boolean' ? { type: ControlType.POLICY, ownersInvite: raw.ownersInvite } : undefined
   if (typeof raw?.inviteId !== 'string' || !/^[0-9a-f]{32}$/.test(raw.inviteId)) return undefined
   const inviteId = hexToBytes(raw.inviteId)
-  if (raw.type === 'revoke') return { type: ControlType.REVOKE, inviteId }
+  if (raw.type === 'revoke') return { type: ControlType.REVOKE, inviteId, ...(typeof raw.issuer === 'string' && /^[0-9a-f]{64}$/.test(raw.issuer) ? { member: hexToBytes(raw.issuer) } : {}) }
   if (raw.type === 'invite' && Number.isSafeInteger(raw.expiresAt) && Number.isInteger(raw.maxUses) && raw.maxUses >= 0) {
     return { type: ControlType.INVITE, inviteId, expiresAt: BigInt(raw.expiresAt), maxUses: raw.maxUses }
   }

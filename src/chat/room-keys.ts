@@ -1,7 +1,6 @@
 import { logger } from '@libp2p/logger'
-import { MAX_HONORED } from '../constants.js'
 import { hexToBytes } from '../crypto/index.js'
-import type { MembershipState } from '../membership/index.js'
+import { canAdmit, canRemove, type JoinRequest, type MembershipState } from '../membership/index.js'
 import { ControlType, wire } from '../protocol/index.js'
 import { keyOps, newEpochOps, type EpochSet } from './epochs.js'
 import { NotPermittedError, UnknownMemberError } from './errors.js'
@@ -11,6 +10,10 @@ const log = logger('cryptochat:room-keys')
 
 /** An owner waits this long (plus as much at random) before starting an epoch a removal still calls for. */
 const REKEY_JITTER_MS = 1500
+/** An invite's issuer admits its joiners within this (at random); others step in only after ADMIT_BACKUP_MS more. */
+const ADMIT_JITTER_MS = 200
+/** How long other members wait for an issuer to admit its joiner before one of them does (plus as much at random). */
+const ADMIT_BACKUP_MS = 3000
 
 /** What {@link RoomKeys} needs from its room session. */
 export interface RoomKeysHost {
@@ -31,6 +34,8 @@ export interface RoomKeysHost {
   publishControl: (bytes: Uint8Array, epoch?: number) => Promise<void>
   /** The log changed from `before` (records signed here). */
   changed: (before: MembershipState) => void
+  /** Our clock. */
+  now: () => number
   putControlToStores: (epoch: number) => Promise<void>
 }
 
@@ -43,14 +48,71 @@ export interface RoomKeysHost {
 export class RoomKeys {
   private rekeyTimer?: ReturnType<typeof setTimeout>
   private shareTimer?: ReturnType<typeof setTimeout>
+  private admitTimer?: ReturnType<typeof setTimeout>
 
   constructor (private readonly host: RoomKeysHost) {}
 
   stop (): void {
     if (this.rekeyTimer != null) clearTimeout(this.rekeyTimer)
     if (this.shareTimer != null) clearTimeout(this.shareTimer)
+    if (this.admitTimer != null) clearTimeout(this.admitTimer)
     this.rekeyTimer = undefined
     this.shareTimer = undefined
+    this.admitTimer = undefined
+  }
+
+  /** Requests to join we may admit now (the rules are the log's: see canAdmit). */
+  private admittable (): JoinRequest[] {
+    const state = this.host.membership.state
+    const now = this.host.now()
+    return [...state.joinRequests.values()].filter((r) => canAdmit(state, this.host.self, r, now) == null)
+  }
+
+  /**
+   * Admit those waiting whom we may: an invite's issuer at once (jittered), any other
+   * member allowed to only if the issuer has not done it within ADMIT_BACKUP_MS, so one
+   * admission usually answers each join, whatever the room's size.
+   */
+  private scheduleAdmissions (): void {
+    if (this.admitTimer != null) return
+    const waiting = this.admittable()
+    if (waiting.length === 0) return
+    const state = this.host.membership.state
+    const mine = waiting.some((r) => state.invites.get(r.inviteKey)?.issuer === this.host.self)
+    const delay = mine ? Math.floor(Math.random() * ADMIT_JITTER_MS) : ADMIT_BACKUP_MS + Math.floor(Math.random() * ADMIT_BACKUP_MS)
+    this.admitTimer = setTimeout(() => {
+      this.admitTimer = undefined
+      if (!this.host.joined()) return
+      try {
+        this.admit(mine)
+      } catch (err: any) {
+        log('admitting: %s', err.message)
+      }
+      this.schedule()
+    }, delay)
+    this.admitTimer.unref?.()
+  }
+
+  /** Sign an ADMIT for each request we may answer (only our own invites' when `mineOnly`), with the current key for whoever lacks it. */
+  private admit (mineOnly: boolean): void {
+    const before = this.host.membership.state
+    const current = this.host.epochs.get(before.epoch)
+    for (const request of this.admittable()) {
+      if (mineOnly && before.invites.get(request.inviteKey)?.issuer !== this.host.self) continue
+      const welcome = request.grant.epoch !== before.epoch && current != null && before.holders.has(this.host.self)
+        ? keyOps(this.host.roomIdBytes, current.epoch, current.secret, [hexToBytes(request.author)])[0]
+        : undefined
+      const record = this.host.membership.sign({
+        type: ControlType.ADMIT,
+        member: hexToBytes(request.author),
+        joinId: hexToBytes(request.id),
+        ...(welcome != null ? { epoch: welcome.epoch, ephemeral: welcome.ephemeral, keys: welcome.keys } : {})
+      })
+      // Where the newcomer listens (its invite's epoch), and where the members are.
+      const targets = new Set([request.grant.epoch, before.epoch])
+      for (const e of targets) void this.host.publishControl(record.bytes, this.host.epochs.get(e) != null ? e : undefined).catch(() => {})
+    }
+    this.host.changed(before)
   }
 
   /**
@@ -61,6 +123,7 @@ export class RoomKeys {
    */
   schedule (): void {
     if (!this.host.membership.managed || !this.host.joined()) return
+    this.scheduleAdmissions()
     const state = this.host.membership.state
     if (this.rekeyTimer == null && this.host.membership.needsRekey() && state.members.get(this.host.self)?.role === 'owner') {
       this.rekeyTimer = setTimeout(() => {
@@ -120,26 +183,19 @@ export class RoomKeys {
   async remove (member: string): Promise<void> {
     const state = this.host.membership.state
     if (!this.host.membership.managed) throw new NotPermittedError('this room was made before members could be removed: make a new room to manage its members')
-    if (state.members.get(this.host.self)?.role !== 'owner') throw new NotPermittedError('only an owner can remove a member')
-    if (member === this.host.self) throw new NotPermittedError('you cannot remove yourself: leave the room instead')
+    const why = canRemove(state, this.host.self, member)
+    if (why === 'no such member in this room') throw new UnknownMemberError('no such member in this room (see: cryptochat members <roomId>)')
+    if (why != null) throw new NotPermittedError(why)
     const record = state.members.get(member)
-    if (record == null) throw new UnknownMemberError('no such member in this room (see: cryptochat members <roomId>)')
     // The invite they came in with goes too: otherwise they could come back with it under
-    // a new identity (those who already joined with it stay).
-    if (record.inviteId != null && state.invites.get(record.inviteId)?.revoked !== true) {
-      await this.host.control({ type: ControlType.REVOKE, inviteId: hexToBytes(record.inviteId) }, false)
+    // a new identity (those already admitted with it stay).
+    const invite = record?.inviteKey != null ? state.invites.get(record.inviteKey) : undefined
+    if (invite != null && !invite.revoked) {
+      await this.host.control({ type: ControlType.REVOKE, inviteId: hexToBytes(invite.inviteId), member: hexToBytes(invite.issuer) }, false)
     }
-    // What we have seen of them is what counts; anything they signed later, or let in
-    // with their invites, is refused by every member, whatever its date.
-    const honored = [...state.members].filter(([, m]) => m.addedBy === member).map(([k]) => wire(hexToBytes(k))).slice(0, MAX_HONORED)
-    await this.host.control({
-      type: ControlType.REMOVE,
-      member: hexToBytes(member),
-      upto: BigInt(this.host.membership.lastIndexOf(member)),
-      ...(this.host.membership.lastIndexOf(member) > 0 ? { uptoId: hexToBytes(this.host.membership.idOf(member, this.host.membership.lastIndexOf(member)) as string) } : {}),
-      uptoMessage: BigInt(this.host.lastMessageOf(member)),
-      honored
-    }, false)
+    // What we have seen of them (our log's heads) is what counts: anything they sign that
+    // we had not seen, or admit with their invites, is refused by every member.
+    await this.host.control({ type: ControlType.REMOVE, member: hexToBytes(member), uptoMessage: BigInt(this.host.lastMessageOf(member)) }, false)
     await this.rekey()
   }
 

@@ -1,14 +1,17 @@
 import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
-import { MAX_CONTROL_OPS, PROTOCOL_VERSION } from '../constants.js'
-import { bytesToHex, concatBytes, equalBytes, hash, hexToBytes, unwrapKey } from '../crypto/index.js'
+import { MAX_CONTROL_OPS, MAX_HEADS, PROTOCOL_VERSION } from '../constants.js'
+import { bytesToHex, equalBytes, hexToBytes, publicKeyOf, unwrapKey } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import type { InviteInfo, MembershipEvent, RosterEntry } from './events.js'
 import { checkRecordLog, createRecordLog, historyKey, type RecordLog } from '../history/index.js'
 import type { RoomStore } from '../room/index.js'
 import { fileExists } from '../store/index.js'
-import { replayMembership, standing, needsRekey, type MembershipOp, type MembershipState, type SignedOp } from '../membership/index.js'
-import { ControlType, InviteGrant, controlOp, openControl, signControl, wire, type ControlOp, type ControlRecord } from '../protocol/index.js'
+import { DAG, replayMembership, standing, heldEpoch, needsRekey, type MembershipOp, type MembershipState, type SignedOp } from '../membership/index.js'
+import {
+  ControlType, InviteGrant, controlOp, epochCommitment, epochWrapContext, genesisCommitment, openControl, roomIdOf, signControl, signInviteProof, wire,
+  type ControlOp, type ControlRecord
+} from '../protocol/index.js'
 
 const log = logger('cryptochat:membership')
 
@@ -30,6 +33,8 @@ export interface RoomMembershipInit {
   /** The room's creator (hex key) and creation time; absent: a room from before membership, not managed. */
   creator?: string
   createdAt?: number
+  /** The nonce the room id was made from (hex): with it, the id commits to the epoch-0 secret. */
+  genesisNonce?: string
   /** The epoch and secret we entered the room with (from our invite, or the room's creation). */
   entry: { epoch: number, secret: Uint8Array }
   now?: () => number
@@ -37,48 +42,49 @@ export interface RoomMembershipInit {
   readOnly?: boolean
 }
 
-/** What an operation to sign says (the author, counter, room and time are filled in). */
+/** What an operation to sign says (the author, counter, room, time and heads are filled in). */
 export type OwnOp = Partial<ControlOp> & Pick<ControlOp, 'type'>
+
+/** What our JOIN is made from: the invite's grant (hex of its encoding and signature) and the invite key's seed (hex). */
+export interface JoinTicket {
+  grant: string
+  signature: string
+  inviteSeed: string
+}
 
 /** A record's key in a log: (author, counter) is unique. */
 function keyOf (op: { author: Uint8Array | string, index: bigint | number }): string {
   return `${typeof op.author === 'string' ? op.author : bytesToHex(op.author)}:${op.index}`
 }
 
-/** Context a wrapped epoch secret is bound to: the room and the epoch. */
-export function epochWrapContext (roomId: Uint8Array, epoch: number): Uint8Array {
-  const e = new Uint8Array(4)
-  new DataView(e.buffer).setUint32(0, epoch)
-  return concatBytes(new TextEncoder().encode(`cryptochat/${PROTOCOL_VERSION}/epoch-secret|`), roomId, e)
-}
-
-/** What an EPOCH operation commits its secret to: SHA-256 of label, room, epoch and secret. */
-export function epochCommitment (roomId: Uint8Array, epoch: number, secret: Uint8Array): Uint8Array {
-  return hash(concatBytes(epochWrapContext(roomId, epoch), new TextEncoder().encode('|commitment|'), secret))
-}
+export { epochWrapContext, epochCommitment }
 
 /** The membership model's view of a wire operation. */
 export function toSignedOp (record: ControlRecord): SignedOp {
   const op = record.op
-  const base = { author: bytesToHex(op.author), index: Number(op.index), ts: Number(op.timestamp), id: record.id, ...(op.prev.length > 0 ? { prev: bytesToHex(op.prev) } : {}) }
+  const base = {
+    author: bytesToHex(op.author),
+    index: Number(op.index),
+    ts: Number(op.timestamp),
+    id: record.id,
+    ...(op.prev.length > 0 ? { prev: bytesToHex(op.prev) } : {}),
+    ...(op.heads.length > 0 ? { heads: op.heads.map((h) => bytesToHex(h)) } : {})
+  }
   const hex = (b: Uint8Array): string => bytesToHex(b)
   let m: MembershipOp
   switch (op.type) {
     case ControlType.JOIN: {
-      const g = op.grant
-      m = {
-        type: 'join',
-        inviteId: hex(op.inviteId),
-        ...(g != null ? { grant: { issuer: hex(g.issuer), issuedAt: Number(g.issuedAt), expiresAt: Number(g.expiresAt), maxUses: g.maxUses, epoch: g.epoch } } : {})
-      }
+      const g = op.grant as InviteGrant
+      m = { type: 'join', inviteId: hex(op.inviteId), grant: { issuer: hex(g.issuer), issuedAt: Number(g.issuedAt), expiresAt: Number(g.expiresAt), maxUses: g.maxUses, epoch: g.epoch } }
       break
     }
+    case ControlType.ADMIT: m = { type: 'admit', member: hex(op.member), joinId: hex(op.joinId), readmit: op.readmit, ...(op.keys.length > 0 ? { welcome: op.epoch } : {}) }; break
     case ControlType.LEAVE: m = { type: 'leave', uptoMessage: Number(op.uptoMessage) }; break
-    case ControlType.REMOVE: m = { type: 'remove', member: hex(op.member), upto: Number(op.upto), ...(op.uptoId.length > 0 ? { uptoId: hex(op.uptoId) } : {}), uptoMessage: Number(op.uptoMessage), honored: op.honored.map(hex) }; break
+    case ControlType.REMOVE: m = { type: 'remove', member: hex(op.member), uptoMessage: Number(op.uptoMessage) }; break
     case ControlType.PROMOTE: m = { type: 'promote', member: hex(op.member) }; break
     case ControlType.RENAME: m = { type: 'rename', name: op.name }; break
     case ControlType.INVITE: m = { type: 'invite', inviteId: hex(op.inviteId), expiresAt: Number(op.expiresAt), maxUses: op.maxUses }; break
-    case ControlType.REVOKE: m = { type: 'revoke', inviteId: hex(op.inviteId), honored: op.honored.map(hex) }; break
+    case ControlType.REVOKE: m = { type: 'revoke', inviteId: hex(op.inviteId), ...(op.member.length > 0 ? { issuer: hex(op.member) } : {}) }; break
     case ControlType.POLICY: m = { type: 'policy', ownersInvite: op.ownersInvite }; break
     case ControlType.EPOCH: m = { type: 'epoch', epoch: op.epoch, recipients: op.keys.map((k) => hex(k.recipient)) }; break
     case ControlType.KEYS: m = { type: 'keys', epoch: op.epoch, recipients: op.keys.map((k) => hex(k.recipient)) }; break
@@ -103,6 +109,9 @@ export class RoomMembership {
   private readonly ids = new Set<string>()
   /** (author, counter) -> ids under it. */
   private readonly byKey = new Map<string, string[]>()
+  /** Ids some held record names as its parent, and the heads (held ids nobody names). */
+  private readonly referenced = new Set<string>()
+  private readonly headIds = new Set<string>()
   /** Verified records whose author the log does not know yet. */
   private readonly pending = new Map<string, ControlRecord>()
   private cached?: MembershipState
@@ -142,8 +151,23 @@ export class RoomMembership {
     this.byKey.set(key, under)
     this.records.set(record.id, record)
     this.ids.add(record.id)
+    for (const p of [...record.op.heads, record.op.prev]) {
+      if (p.length === 0) continue
+      const id = bytesToHex(p)
+      this.referenced.add(id)
+      this.headIds.delete(id)
+    }
+    if (!this.referenced.has(record.id)) this.headIds.add(record.id)
     this.cached = undefined
     return true
+  }
+
+  /** The heads of our log (what an operation signed now has seen), in canonical order, at most MAX_HEADS (the newest). */
+  private currentHeads (exclude?: string): Uint8Array[] {
+    const heads = [...this.headIds].filter((id) => id !== exclude)
+      .sort((a, b) => Number((this.records.get(b) as ControlRecord).op.timestamp - (this.records.get(a) as ControlRecord).op.timestamp))
+      .slice(0, MAX_HEADS)
+    return heads.sort().map(hexToBytes)
   }
 
   /** Take in a verified record (from a live CONTROL message or a log sync). True if it was new. */
@@ -166,13 +190,11 @@ export class RoomMembership {
     const known = (key: string): boolean => key === this.init.creator || state.members.has(key) || state.departed.has(key)
     const author = bytesToHex(record.op.author)
     if (record.op.type === ControlType.JOIN) {
-      // A join counts only through an invite of a member, or of a former member whose
-      // remover kept it: joins through a removed member's invites never enter the log.
-      // (Refused joins are kept too: every member must judge the same set, and the
-      // refused joiner learns why from it.)
+      // A request counts only through an invite of a member: requests through a removed
+      // member's invites never enter the log. (Refused requests are kept too: every member
+      // must judge the same set, and the refused joiner learns why from it.)
       const issuer = bytesToHex(record.op.grant?.issuer ?? new Uint8Array(0))
-      const keptBy = state.removals.some((r) => r.member === issuer && r.honored.has(author))
-      if (!(issuer === this.init.creator || state.members.has(issuer) || keptBy)) return false
+      if (!(issuer === this.init.creator || state.members.has(issuer))) return false
     } else if (!known(author)) {
       return false
     }
@@ -231,7 +253,7 @@ export class RoomMembership {
    * It is checked as members will check it (a limit we broke here would make them refuse
    * what we applied), and dated after our previous one, so our own order holds.
    */
-  sign (fields: OwnOp): ControlRecord {
+  sign (fields: OwnOp | ((heads: Uint8Array[]) => OwnOp)): ControlRecord {
     let index = 0
     let last = 0
     for (const r of this.records.values()) {
@@ -240,7 +262,10 @@ export class RoomMembership {
       last = Math.max(last, Number(r.op.timestamp))
     }
     const prev = index > 0 ? this.idOf(this.self, index) : undefined
-    const op = controlOp({ roomId: wire(this.roomIdBytes), author: wire(this.init.identity.publicKey), index: BigInt(index + 1), timestamp: BigInt(Math.max(this.now(), last + 1)), ...(prev != null ? { prev: wire(hexToBytes(prev)) } : {}), ...fields })
+    // What we have seen, besides our own previous operation (named as `prev`).
+    const heads = this.currentHeads(prev) as Array<Uint8Array<ArrayBuffer>>
+    const own = typeof fields === 'function' ? fields(heads) : fields
+    const op = controlOp({ roomId: wire(this.roomIdBytes), author: wire(this.init.identity.publicKey), index: BigInt(index + 1), timestamp: BigInt(Math.max(this.now(), last + 1)), ...(prev != null ? { prev: wire(hexToBytes(prev)) } : {}), heads, ...own })
     const record = openControl(signControl(this.init.identity.secretKey, op).bytes, this.roomIdBytes)
     this.add(record)
     return record
@@ -265,6 +290,28 @@ export class RoomMembership {
   /** Every record (to serve a member's log sync), except those whose ids are listed. */
   recordsExcept (have: Set<string>): Uint8Array[] {
     return [...this.records.values()].filter((r) => !have.has(r.id)).map((r) => r.bytes)
+  }
+
+  /**
+   * What of the log `identity` (hex) may be given: all of it for a member or someone
+   * waiting to be admitted; for a former member, the log as it stood when they went
+   * (what led to their departure, and it), so they learn they were removed and nothing
+   * that came after; nothing for anyone else. Undefined: nothing.
+   */
+  recordsFor (identity: string, have: Set<string>): Uint8Array[] | undefined {
+    if (!this.managed) return this.recordsExcept(have)
+    const state = this.state
+    if (state.members.has(identity) || [...state.joinRequests.values()].some((r) => r.author === identity) || state.refusedJoins.has(identity)) return this.recordsExcept(have)
+    const departed = state.departed.get(identity)
+    if (departed == null) return undefined
+    const dag = new DAG([...this.records.values()].map((r) => toSignedOp(r)))
+    const upto = dag.restriction(departed.opId).ancestors.add(departed.opId)
+    return [...this.records.values()].filter((r) => upto.has(r.id) && !have.has(r.id)).map((r) => r.bytes)
+  }
+
+  /** Whether the log lets `sender` speak in `epoch` (every sender, in a room that is not managed). */
+  heldEpoch (sender: string, epoch: number): boolean {
+    return !this.managed || heldEpoch(this.state, sender, epoch)
   }
 
   /** Ids (hex SHA-256) of the records we hold. */
@@ -307,10 +354,72 @@ export class RoomMembership {
     return false
   }
 
-  /** The fields of our JOIN, from the grant we were invited with (hex of its encoding and signature). */
-  joinFields (grant: { grant: string, signature: string }): OwnOp {
-    const g = InviteGrant.decode(hexToBytes(grant.grant))
-    return { type: ControlType.JOIN, inviteId: g.inviteId, grant: g, grantSignature: wire(hexToBytes(grant.signature)) }
+  /**
+   * The fields of our JOIN, from the invite we were given: its grant, and the invite key's
+   * proof that binds it to us and to the heads of our log (so nobody can replay it).
+   */
+  joinFields (ticket: JoinTicket): (heads: Uint8Array[]) => OwnOp {
+    const g = InviteGrant.decode(hexToBytes(ticket.grant))
+    return (heads) => ({
+      type: ControlType.JOIN,
+      inviteId: g.inviteId,
+      grant: g,
+      grantSignature: wire(hexToBytes(ticket.signature)),
+      inviteProof: wire(signInviteProof(hexToBytes(ticket.inviteSeed), g, this.init.identity.publicKey, heads))
+    })
+  }
+
+  /** The invite id of a JOIN ticket (hex). */
+  static ticketInviteId (ticket: Pick<JoinTicket, 'grant'>): string {
+    return bytesToHex(InviteGrant.decode(hexToBytes(ticket.grant)).inviteId)
+  }
+
+  /** The public key of an invite seed (hex): what its grant names as `inviteKey`. */
+  static inviteKeyOf (seed: Uint8Array): Uint8Array {
+    return publicKeyOf(seed)
+  }
+
+  /**
+   * Whether the secret we entered with is the room's: epoch 0's must be the one the room
+   * id commits to; a later epoch's must match the commitment of the EPOCH operation the
+   * log applied for it. 'unknown' until the log has that operation.
+   */
+  entryCheck (): 'ok' | 'mismatch' | 'unknown' {
+    const { epoch, secret } = this.init.entry
+    if (!this.managed) return 'ok'
+    if (epoch === 0) {
+      if (this.init.genesisNonce == null) return 'unknown'
+      const id = roomIdOf(hexToBytes(this.init.creator as string), this.init.createdAt ?? 0, hexToBytes(this.init.genesisNonce), genesisCommitment(secret))
+      return equalBytes(id, this.roomIdBytes) ? 'ok' : 'mismatch'
+    }
+    const commitment = this.commitments().get(epoch)
+    if (commitment == null) return 'unknown'
+    return equalBytes(epochCommitment(this.roomIdBytes, epoch, secret), commitment) ? 'ok' : 'mismatch'
+  }
+
+  /** The commitment of every epoch started by an EPOCH operation the log applied. */
+  private commitments (): Map<number, Uint8Array> {
+    const out = new Map<number, Uint8Array>()
+    for (const s of this.state.applied) {
+      if (s.op.type !== 'epoch') continue
+      const record = this.records.get(s.id)
+      if (record != null) out.set(s.op.epoch, record.op.commitment)
+    }
+    return out
+  }
+
+  /** The latest epoch we hold, its secret and (after epoch 0) its EPOCH record: what an invite made now carries. */
+  inviteEpoch (): { epoch: number, secret: Uint8Array, record?: Uint8Array } {
+    const secrets = this.epochSecrets()
+    const epoch = Math.max(...secrets.keys())
+    const record = epoch > 0 ? this.epochRecord(epoch) : undefined
+    return { epoch, secret: secrets.get(epoch) as Uint8Array, ...(record != null ? { record } : {}) }
+  }
+
+  /** The signed EPOCH record the log applied for `epoch` (what an invite to it carries). */
+  epochRecord (epoch: number): Uint8Array | undefined {
+    const s = this.state.applied.find((o) => o.op.type === 'epoch' && o.op.epoch === epoch)
+    return s != null ? this.records.get(s.id)?.bytes : undefined
   }
 
   /**
@@ -318,29 +427,28 @@ export class RoomMembership {
    * whose key package (in an EPOCH or KEYS operation that took effect) was wrapped for us.
    */
   epochSecrets (): Map<number, Uint8Array> {
-    const secrets = new Map<number, Uint8Array>([[this.init.entry.epoch, this.init.entry.secret]])
+    const secrets = new Map<number, Uint8Array>()
+    // The secret we came in with counts unless the room's own commitment says otherwise
+    // (an inviter handed us a secret of its making: see entryCheck).
+    if (this.entryCheck() !== 'mismatch') secrets.set(this.init.entry.epoch, this.init.entry.secret)
     if (!this.managed) return secrets
-    // Each epoch's secret is committed to in its EPOCH operation: a package (from its owner
-    // or from any member, in KEYS) counts only if what it opens to matches.
-    const commitments = new Map<number, Uint8Array>()
+    // Each epoch's secret is committed to in its EPOCH operation: a package (from its owner,
+    // from any member in KEYS, or in an admission's welcome) counts only if it matches.
+    const commitments = this.commitments()
     for (const s of this.state.applied) {
-      if (s.op.type !== 'epoch') continue
-      const record = s.id != null ? this.records.get(s.id) : undefined
-      if (record != null) commitments.set(s.op.epoch, record.op.commitment)
-    }
-    for (const s of this.state.applied) {
-      if (s.op.type !== 'epoch' && s.op.type !== 'keys') continue
-      if (secrets.has(s.op.epoch)) continue
-      const record = s.id != null ? this.records.get(s.id) : undefined
-      const mine = record?.op.keys.find((k) => bytesToHex(k.recipient) === this.self)
-      const commitment = commitments.get(s.op.epoch)
-      if (record == null || mine == null || commitment == null) continue
+      if (s.op.type !== 'epoch' && s.op.type !== 'keys' && !(s.op.type === 'admit' && s.op.welcome != null)) continue
+      const record = this.records.get(s.id)
+      const epoch = record?.op.epoch ?? -1
+      if (record == null || secrets.has(epoch)) continue
+      const mine = record.op.keys.find((k) => bytesToHex(k.recipient) === this.self)
+      const commitment = commitments.get(epoch)
+      if (mine == null || commitment == null) continue
       try {
-        const secret = unwrapKey(record.op.ephemeral, mine.wrapped, this.init.identity.secretKey, this.init.identity.publicKey, epochWrapContext(this.roomIdBytes, s.op.epoch))
-        if (equalBytes(epochCommitment(this.roomIdBytes, s.op.epoch, secret), commitment)) secrets.set(s.op.epoch, secret)
-        else log('a key package for epoch %d does not match its commitment', s.op.epoch)
+        const secret = unwrapKey(record.op.ephemeral, mine.wrapped, this.init.identity.secretKey, this.init.identity.publicKey, epochWrapContext(this.roomIdBytes, epoch))
+        if (equalBytes(epochCommitment(this.roomIdBytes, epoch, secret), commitment)) secrets.set(epoch, secret)
+        else log('a key package for epoch %d does not match its commitment', epoch)
       } catch {
-        log('a key package for epoch %d does not open for us', s.op.epoch)
+        log('a key package for epoch %d does not open for us', epoch)
       }
     }
     return secrets
@@ -372,8 +480,8 @@ export function rosterOf (state: MembershipState, self: string, present: Map<str
 
 /** Invites a replayed log knows of, with what became of them at `now`. */
 export function invitesOf (state: MembershipState, now: number): InviteInfo[] {
-  return [...state.invites].map(([id, inv]) => ({
-    inviteId: id,
+  return [...state.invites.values()].map((inv) => ({
+    inviteId: inv.inviteId,
     issuer: inv.issuer === '' ? '' : fingerprint(hexToBytes(inv.issuer)),
     expiresAt: inv.expiresAt,
     maxUses: inv.maxUses,
@@ -394,6 +502,7 @@ export function readRoomMembership (rooms: RoomStore, identity: Identity, roomId
     key: historyKey(identity.secretKey, hexToBytes(room.roomId)),
     identity,
     ...(room.creator != null ? { creator: room.creator, createdAt: room.createdAt ?? 0 } : {}),
+    ...(room.genesisNonce != null ? { genesisNonce: room.genesisNonce } : {}),
     entry: { epoch: room.epoch, secret: room.secret },
     readOnly: true
   })

@@ -6,8 +6,8 @@ import { bytesToHex, equalBytes, hexToBytes, type SigningKeyPair } from '../cryp
 import { fingerprint, type Identity } from '../identity/index.js'
 import { RoomHistory, historyEntry, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
 import {
-  ControlType, MessageKind, UnknownEpochError, syncResponse, openControl, type ControlRecord, checkOutgoing, envelopeHash, openMessage, sealMessage, unpackBits,
-  wire, type OpenedMessage, type SyncRequest, type SyncResponse
+  ControlType, MessageKind, UnknownEpochError, SyncResponse, syncResponse, openControl, type ControlRecord, checkOutgoing, envelopeHash, openMessage, sealMessage, unpackBits,
+  wire, type OpenedMessage, type SyncQuery, type SyncRequest
 } from '../protocol/index.js'
 import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
 import { NotPermittedError, SendError } from './errors.js'
@@ -165,6 +165,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       key: historyKey(init.identity.secretKey, this.roomIdBytes),
       identity: init.identity,
       ...(init.room.creator != null ? { creator: init.room.creator, createdAt: init.room.createdAt ?? 0 } : {}),
+      ...(init.room.genesisNonce != null ? { genesisNonce: init.room.genesisNonce } : {}),
       entry: { epoch: init.room.epoch, secret: init.room.secret },
       now: this.now
     })
@@ -179,7 +180,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       control: async (fields, putToStores) => { await this.control(fields, putToStores) },
       publishControl: async (bytes, epoch) => { await this.send('', MessageKind.CONTROL, bytes, epoch) },
       changed: (before) => { this.membershipChanged(before) },
-      putControlToStores: async (epoch) => { await this.putControlToStores(epoch) }
+      putControlToStores: async (epoch) => { await this.putControlToStores(epoch) },
+      now: this.now
     })
     // Every epoch the log gives us a key for; we send in the latest.
     this.refreshEpochs()
@@ -198,7 +200,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       history: this.history,
       gaps: this.gaps,
       // Through the current epoch's proof (the link follows a rekey).
-      link: { peers: () => this.link.peers(), request: (peer, query) => this.link.request(peer, query) },
+      link: { peers: () => this.link.peers(), request: (peer, query) => this.askPeer(peer, query) },
       storeKey: (relay) => this.current.epoch === 0 ? relay : `${relay}@${this.current.epoch}`,
       ingest: (bytes, via) => this.ingest(bytes, via),
       joinedAt: this.room.joinedAt,
@@ -258,9 +260,16 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (this.ownStanding()?.event === 'removed') this.tellOwnStanding(true)
     // Newcomers sign their JOIN (with the invite's grant) once: members check it.
     // (Again after a removal, with a newer invite: the JOIN names the invite it uses.)
-    if (this.room.grant != null) {
-      const join = this.membership.joinFields(this.room.grant)
-      if (!this.membership.hasJoined(bytesToHex(join.inviteId ?? new Uint8Array(0)))) void this.control(join)
+    const ticket = this.room.grant
+    if (ticket?.inviteSeed != null) {
+      if (!this.membership.hasJoined(RoomMembership.ticketInviteId(ticket))) void this.control(this.membership.joinFields({ ...ticket, inviteSeed: ticket.inviteSeed }))
+      // The invite key's seed has done its job (our JOIN is signed and kept): it goes.
+      try {
+        this.room = { ...this.room, grant: { grant: ticket.grant, signature: ticket.signature } }
+        this.rooms.save(this.room)
+      } catch (err: any) {
+        log('could not drop the used invite key: %s', err.message)
+      }
     }
   }
 
@@ -407,12 +416,13 @@ export class RoomSession extends EventEmitter<RoomEvents> {
    * Sign a membership operation of ours, keep it in the log and send it to the room. With
    * nobody reachable it still counts here, and reaches members through log sync.
    */
-  async control (fields: OwnOp, putToStores = true): Promise<void> {
+  async control (fields: OwnOp | ((heads: Uint8Array[]) => OwnOp), putToStores = true): Promise<void> {
     const before = this.membership.state
-    if (fields.type === ControlType.REVOKE && (fields.honored ?? []).length === 0 && fields.inviteId != null) {
-      // The joins with this invite we have seen stay; any other is refused, however dated.
+    if (typeof fields !== 'function' && fields.type === ControlType.REVOKE && fields.inviteId != null && (fields.member == null || fields.member.length === 0)) {
+      // Invites are told apart by issuer and id: name the issuer of the one with this id.
       const id = bytesToHex(fields.inviteId)
-      fields = { ...fields, honored: [...before.members].filter(([, m]) => m.inviteId === id).map(([k]) => wire(hexToBytes(k))).slice(0, MAX_HONORED) }
+      const invite = [...before.invites.values()].find((i) => i.inviteId === id && i.issuer !== '')
+      if (invite != null) fields = { ...fields, member: wire(hexToBytes(invite.issuer)) }
     }
     const record = this.membership.sign(fields)
     this.membershipChanged(before)
@@ -468,10 +478,19 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     return all.slice(Math.max(0, all.length - skip - limit), Math.max(0, all.length - skip)).map((e) => this.toEvent(e))
   }
 
-  /** Answer a member's verified sync request from our history (or membership log). */
-  async * serveSync (request: SyncRequest, epoch = this.current.epoch): AsyncGenerator<SyncResponse> {
+  /**
+   * Answer a member's verified sync request from our history (or membership log).
+   * `requester`: the identity that signed the request for this link, if any. The log goes
+   * only to identities in it (see RoomMembership.recordsFor); history only to members.
+   */
+  async * serveSync (request: SyncRequest, epoch = this.current.epoch, requester?: Uint8Array): AsyncGenerator<SyncResponse> {
+    const who = requester != null ? bytesToHex(requester) : undefined
     if (request.log) {
-      const records = this.membership.managed ? this.membership.recordsExcept(new Set(request.logHave.map((h) => bytesToHex(h)))) : []
+      const records = !this.membership.managed ? [] : who != null ? this.membership.recordsFor(who, new Set(request.logHave.map((h) => bytesToHex(h)))) : undefined
+      if (records == null) {
+        yield syncResponse({ status: SyncResponse.Status.DENIED, done: true })
+        return
+      }
       // Records are at most MAX_PAYLOAD_BYTES each: LOG_RECORDS_PER_FRAME stay within a frame.
       for (let i = 0; i < records.length; i += LOG_RECORDS_PER_FRAME) {
         yield syncResponse({ log: records.slice(i, i + LOG_RECORDS_PER_FRAME).map(wire), done: i + LOG_RECORDS_PER_FRAME >= records.length })
@@ -479,9 +498,42 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       if (records.length === 0) yield syncResponse({ done: true })
       return
     }
+    // History and acknowledgements for members only (and those waiting to be admitted):
+    // someone who once held a key and is gone learns nothing more from us.
+    if (this.membership.managed && (who == null || !this.mayAsk(who))) {
+      yield syncResponse({ status: SyncResponse.Status.DENIED, done: true })
+      return
+    }
     // A requester proves one epoch: it gets nothing sealed in a later one (it could not
     // open it; and a removed member must not even collect it).
     yield * this.sync.serve(request, epoch)
+  }
+
+  /** Whether `identity` may ask us for history: a member, or someone whose request to join waits. */
+  private mayAsk (identity: string): boolean {
+    const state = this.membership.state
+    return state.members.has(identity) || [...state.joinRequests.values()].some((r) => r.author === identity)
+  }
+
+  /** Whether a sync answer came from a member of the room (its first frame bound a member's identity to the link). */
+  private fromMember (frame: SyncResponse): boolean {
+    if (!this.membership.managed) return true
+    if (frame.identity.length === 0) return false
+    const who = bytesToHex(frame.identity)
+    return who !== this.selfHex && this.membership.state.members.has(who)
+  }
+
+  /**
+   * A request to a peer: a relay's store answers as it is; a member's answer counts only
+   * if it is a member's (anyone who once held a key could otherwise ack what nobody holds,
+   * or feed us history).
+   */
+  private async * askPeer (peer: string, query: Partial<SyncQuery>): AsyncGenerator<SyncResponse> {
+    const isRelay = this.link.peers().relays.includes(peer)
+    for await (const frame of this.link.request(peer, query)) {
+      if (!isRelay && !this.fromMember(frame)) throw new NotPermittedError(`${peer} answered, but not as a member of the room`)
+      yield frame
+    }
   }
 
   /** Publish what is still waiting in the outbox (a peer appeared). */
@@ -514,9 +566,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     return this.epochs.ofTopic(topic)?.epoch
   }
 
-  /** The current epoch and its secret: what an invite made now carries. */
-  inviteSecret (): { epoch: number, secret: Uint8Array } {
-    return { epoch: this.current.epoch, secret: this.current.secret }
+  /** The current epoch, its secret and its EPOCH record: what an invite made now carries. */
+  inviteSecret (): { epoch: number, secret: Uint8Array, record?: Uint8Array } {
+    const record = this.current.epoch > 0 ? this.membership.epochRecord(this.current.epoch) : undefined
+    return { epoch: this.current.epoch, secret: this.current.secret, ...(record != null ? { record } : {}) }
   }
 
   /** How we reach peers for sync, proving the current epoch. */
@@ -734,6 +787,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     // newer invite must reach it.)
     const st = this.membership.standing(sender, ts, HISTORY_KINDS.has(msg.kind) ? Number(msg.index) : undefined)
     if ((st === 'gone' || st === 'refused') && msg.kind !== MessageKind.CONTROL) return this.refuse('NotAMemberError', TopicValidatorResult.Ignore)
+    // A superseded epoch is closed: only those the log let hold its key speak in it (a
+    // key once held, by anyone since gone, opens nothing more).
+    if (this.closedTo(sender, msg)) return this.refuse('NotAMemberError', TopicValidatorResult.Ignore)
     // Already held (fetched by catch-up, or sent again by an outbox): drop, no penalty.
     if (HISTORY_KINDS.has(msg.kind) && this.history.holds(sender, Number(msg.index))) {
       // Same number, other content: the sender signed two different messages as one (a
@@ -811,7 +867,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     const sender = bytesToHex(msg.sender)
     if (this.history.holds(sender, Number(msg.index))) return 'duplicate'
     const st = this.membership.standing(sender, ts, Number(msg.index))
-    if (st === 'gone' || st === 'refused') return 'refused'
+    if (st === 'gone' || st === 'refused' || this.closedTo(sender, msg)) return 'refused'
     // Mark it in the replay window too, so a live copy arriving later is refused there as well.
     this.state.replay.admit(sender, msg.seq, ts)
     this.scheduleReplayFlush()
@@ -819,6 +875,11 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (entry == null) return 'duplicate'
     this.deliver(msg, sender === this.selfHex, entry)
     return 'accepted'
+  }
+
+  /** Whether `msg` (not a membership operation) is sealed in a superseded epoch that `sender` never held as a member. */
+  private closedTo (sender: string, msg: OpenedMessage): boolean {
+    return msg.kind !== MessageKind.CONTROL && msg.epoch < this.current.epoch && !this.membership.heldEpoch(sender, msg.epoch)
   }
 
   /** A sender told us its latest history index. */
@@ -934,7 +995,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     let answered = false
     for (const peer of members) {
       try {
-        for await (const frame of this.link.request(peer, { have: hashes.map(wire) })) {
+        for await (const frame of this.askPeer(peer, { have: hashes.map(wire) })) {
           unpackBits(frame.have, hashes.length).forEach((b, i) => { if (b) held[i] = true })
           answered = true
         }

@@ -24,6 +24,8 @@ export const ExitCode = {
   INVITE_UNSUPPORTED_VERSION: 15,
   /** The room's members refused the join: the invite was revoked, used up or expired. */
   INVITE_REFUSED: 16,
+  /** The invite's room key is not the room's (a forged invite): nothing was sent. */
+  INVITE_WRONG_SECRET: 17,
   /** Ctrl-C at a passphrase prompt (128 + SIGINT, as shells report it). */
   CANCELED: 130
 } as const
@@ -77,7 +79,8 @@ export const EXIT_CODE_BY_ERROR: Record<string, number> = {
   InviteSignatureError: ExitCode.INVITE_BAD_SIGNATURE,
   InviteExpiredError: ExitCode.INVITE_EXPIRED,
   InviteRoomMismatchError: ExitCode.INVITE_WRONG_ROOM,
-  InviteVersionError: ExitCode.INVITE_UNSUPPORTED_VERSION
+  InviteVersionError: ExitCode.INVITE_UNSUPPORTED_VERSION,
+  InviteSecretMismatchError: ExitCode.INVITE_WRONG_SECRET
 }
 
 /** The exit code for an error; unknown errors are internal (1). */

@@ -19,5 +19,5 @@ export {
 } from './sign.js'
 export { DecryptionError, KeyLengthError } from './errors.js'
 export { randomBytes, concatBytes, bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
-export { equalBytes } from './bytes.js'
+export { equalBytes, compareBytes } from './bytes.js'
 export { wrapKey, unwrapKey, type KeyPackage, type WrappedKey } from './key-wrap.js'

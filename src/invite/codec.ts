@@ -1,14 +1,17 @@
 import { base58btc } from 'multiformats/bases/base58'
 import {
-  INVITE_ID_BYTES, INVITE_PREFIX, MAX_INVITE_BYTES, MAX_INVITE_CODE_CHARS, MAX_INVITE_RELAYS,
+  INVITE_ID_BYTES, INVITE_PREFIX, INVITE_SEED_BYTES, MAX_INVITE_BYTES, MAX_INVITE_CODE_CHARS, MAX_INVITE_RELAYS,
   MAX_ROOM_NAME_BYTES, PROTOCOL_VERSION, ROOM_ID_BYTES, ROOM_SECRET_BYTES
 } from '../constants.js'
-import { bytesToHex, equalBytes, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, sign, verify } from '../crypto/index.js'
-import { InviteBody, SignedInvite, parseRelayAddress, roomIdOf, signGrant, utf8Length, verifyGrant, wire, type InviteGrant } from '../protocol/index.js'
+import { bytesToHex, equalBytes, publicKeyOf, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, sign, verify } from '../crypto/index.js'
+import {
+  ControlType, InviteBody, SignedInvite, epochCommitment, genesisCommitment, openControl, parseRelayAddress, roomIdOf, signGrant, utf8Length, verifyGrant, wire,
+  type InviteGrant
+} from '../protocol/index.js'
 
 /** Bytes of the nonce a room id is made from. */
 export const GENESIS_NONCE_BYTES = 16
-import { InviteCorruptedError, InviteSignatureError, InviteVersionError, NotAnInviteError } from './errors.js'
+import { InviteCorruptedError, InviteSecretMismatchError, InviteSignatureError, InviteVersionError, NotAnInviteError } from './errors.js'
 
 const INVITE_DOMAIN = `cryptochat/${PROTOCOL_VERSION}/invite`
 const BASE58_CHARS = /^[1-9A-HJ-NP-Za-km-z]+$/
@@ -35,6 +38,12 @@ export interface Invite {
   genesisNonce?: Uint8Array
   /** What the invite lets in, as its issuer signed it: the joiner hands both to the room. Absent in old invites. */
   grant?: { grant: InviteGrant, signature: Uint8Array }
+  /** The seed of the invite's one-time key, which binds a JOIN to its joiner (never leaves the joiner). */
+  inviteSeed: Uint8Array
+  /** For a later epoch: the room's signed EPOCH record its secret was checked against. */
+  epochRecord?: Uint8Array
+  /** What the room id commits to of the epoch-0 secret (with `creator`). */
+  genesisCommitment?: Uint8Array
 }
 
 /** The fields an inviter fills in. */
@@ -52,10 +61,16 @@ export interface InviteFields {
   creator?: Uint8Array
   createdAt?: number
   genesisNonce?: Uint8Array
+  /** The seed of the invite's one-time key (random, INVITE_SEED_BYTES). */
+  inviteSeed: Uint8Array
+  /** What the room id commits to of the epoch-0 secret (see genesisCommitment). */
+  genesisCommitment?: Uint8Array
+  /** For an epoch after 0: the EPOCH record that committed to its secret. */
+  epochRecord?: Uint8Array
 }
 
 /** The grant an invite's fields make (what the issuer signs for members to check). */
-function grantOf (fields: { roomId: Uint8Array, inviteId: Uint8Array, inviter: Uint8Array, issuedAt: bigint, expiresAt: bigint, maxUses: number, epoch: number }): InviteGrant {
+function grantOf (fields: { roomId: Uint8Array, inviteId: Uint8Array, inviter: Uint8Array, issuedAt: bigint, expiresAt: bigint, maxUses: number, epoch: number, inviteKey: Uint8Array }): InviteGrant {
   return {
     roomId: wire(fields.roomId),
     inviteId: wire(fields.inviteId),
@@ -63,14 +78,15 @@ function grantOf (fields: { roomId: Uint8Array, inviteId: Uint8Array, inviter: U
     issuedAt: fields.issuedAt,
     expiresAt: fields.expiresAt,
     maxUses: fields.maxUses,
-    epoch: fields.epoch
+    epoch: fields.epoch,
+    inviteKey: wire(fields.inviteKey)
   }
 }
 
 /** Sign and encode an invite as text: `cc1` followed by base58btc of the signed record. */
 export function encodeInvite (fields: InviteFields, inviterSecretKey: Uint8Array, inviterPublicKey: Uint8Array): string {
   const maxUses = fields.maxUses ?? 0
-  const grant = grantOf({ roomId: fields.roomIdBytes, inviteId: fields.inviteId, inviter: inviterPublicKey, issuedAt: BigInt(fields.issuedAt), expiresAt: BigInt(fields.expiresAt), maxUses, epoch: fields.epoch })
+  const grant = grantOf({ roomId: fields.roomIdBytes, inviteId: fields.inviteId, inviter: inviterPublicKey, issuedAt: BigInt(fields.issuedAt), expiresAt: BigInt(fields.expiresAt), maxUses, epoch: fields.epoch, inviteKey: publicKeyOf(fields.inviteSeed) })
   const body = InviteBody.encode({
     version: PROTOCOL_VERSION,
     roomId: wire(fields.roomIdBytes),
@@ -86,7 +102,10 @@ export function encodeInvite (fields: InviteFields, inviterSecretKey: Uint8Array
     creator: wire(fields.creator ?? new Uint8Array(0)),
     createdAt: BigInt(fields.createdAt ?? 0),
     genesisNonce: wire(fields.genesisNonce ?? new Uint8Array(0)),
-    grantSignature: wire(signGrant(inviterSecretKey, grant))
+    grantSignature: wire(signGrant(inviterSecretKey, grant)),
+    inviteSeed: wire(fields.inviteSeed),
+    genesisCommitment: wire(fields.genesisCommitment ?? (fields.epoch === 0 ? genesisCommitment(fields.roomSecret) : new Uint8Array(0))),
+    epochRecord: wire(fields.epochRecord ?? new Uint8Array(0))
   })
   const signature = sign(inviterSecretKey, INVITE_DOMAIN, body)
   const signed = SignedInvite.encode({ version: PROTOCOL_VERSION, body, signature: wire(signature) })
@@ -172,13 +191,15 @@ export function decodeInvite (code: string): Invite {
   if (!Number.isSafeInteger(issuedAt) || !Number.isSafeInteger(expiresAt) || expiresAt <= issuedAt) throw corrupted('its validity period is malformed')
   if (body.creator.length !== 0 && body.creator.length !== PUBLIC_KEY_BYTES) throw corrupted('its room creator key is malformed')
   if (body.createdAt > BigInt(Number.MAX_SAFE_INTEGER)) throw corrupted('its room creation date is malformed')
-  if (body.creator.length !== 0 && (body.genesisNonce.length !== GENESIS_NONCE_BYTES || !equalBytes(roomIdOf(body.creator, Number(body.createdAt), body.genesisNonce), body.roomId))) {
+  if (body.inviteSeed.length !== INVITE_SEED_BYTES) throw corrupted('it has no invite key; it may be from an older version of CryptoChat, so ask for a new one')
+  if (body.creator.length !== 0 && (body.genesisNonce.length !== GENESIS_NONCE_BYTES || body.genesisCommitment.length !== 32 || !equalBytes(roomIdOf(body.creator, Number(body.createdAt), body.genesisNonce, body.genesisCommitment), body.roomId))) {
     // Any member can sign an invite; only the room's real creator matches its id.
     throw corrupted('the room creator it names does not match the room id')
   }
+  if (body.creator.length !== 0) checkSecret(body)
   let grant: Invite['grant']
   if (body.grantSignature.length !== 0) {
-    const g = grantOf({ roomId: body.roomId, inviteId: body.inviteId, inviter: body.inviter, issuedAt: body.issuedAt, expiresAt: body.expiresAt, maxUses: body.maxUses, epoch: body.epoch })
+    const g = grantOf({ roomId: body.roomId, inviteId: body.inviteId, inviter: body.inviter, issuedAt: body.issuedAt, expiresAt: body.expiresAt, maxUses: body.maxUses, epoch: body.epoch, inviteKey: publicKeyOf(body.inviteSeed) })
     if (!verifyGrant(g, body.grantSignature)) throw corrupted('its grant signature does not verify')
     grant = { grant: g, signature: body.grantSignature }
   }
@@ -197,6 +218,32 @@ export function decodeInvite (code: string): Invite {
     inviteId: bytesToHex(body.inviteId),
     maxUses: body.maxUses,
     ...(body.creator.length !== 0 ? { creator: body.creator, createdAt: Number(body.createdAt), genesisNonce: body.genesisNonce } : {}),
-    ...(grant != null ? { grant } : {})
+    ...(grant != null ? { grant } : {}),
+    inviteSeed: body.inviteSeed,
+    ...(body.genesisCommitment.length > 0 ? { genesisCommitment: body.genesisCommitment } : {}),
+    ...(body.epochRecord.length > 0 ? { epochRecord: body.epochRecord } : {})
   }
+}
+
+/**
+ * The secret must be the room's, not one its signer made up (which would put the
+ * newcomer in a copy of the room that only the signer reads): epoch 0's is the one the
+ * room id commits to; a later epoch's must match the commitment of the EPOCH record the
+ * invite carries, signed by its author for this room. (That author's standing as an
+ * owner is checked against the room's log once it arrives.)
+ */
+function checkSecret (body: InviteBody): void {
+  const wrong = (): InviteSecretMismatchError => new InviteSecretMismatchError('this invite\'s room key is not the room\'s own: whoever signed it made it up, and would read what you send. Nothing was sent; ask an owner of the room for a new invite')
+  if (body.epoch === 0) {
+    if (!equalBytes(genesisCommitment(body.roomSecret), body.genesisCommitment)) throw wrong()
+    return
+  }
+  let record
+  try {
+    record = openControl(body.epochRecord, body.roomId)
+  } catch {
+    throw corrupted('the key record it carries does not verify')
+  }
+  if (record.op.type !== ControlType.EPOCH || record.op.epoch !== body.epoch) throw corrupted('the key record it carries is for another epoch')
+  if (!equalBytes(epochCommitment(body.roomId, body.epoch, body.roomSecret), record.op.commitment)) throw wrong()
 }

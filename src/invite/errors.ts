@@ -38,3 +38,12 @@ export class InviteRoomMismatchError extends Error {
     super(`this invite is for room ${actual}, not ${expected}; check the room id you typed`)
   }
 }
+
+/**
+ * The room secret an invite carries is not the room's: the room id (for epoch 0) or the
+ * room's signed key commitment (for later epochs) says otherwise. Whoever signed it
+ * would read what you send; nothing is sent.
+ */
+export class InviteSecretMismatchError extends Error {
+  override readonly name: string = 'InviteSecretMismatchError'
+}

@@ -16,5 +16,5 @@ export { encodeInvite, decodeInvite, GENESIS_NONCE_BYTES, type Invite, type Invi
 export { checkInvite, type InviteCheck } from './check.js'
 export {
   NotAnInviteError, InviteCorruptedError, InviteVersionError, InviteSignatureError,
-  InviteExpiredError, InviteRoomMismatchError
+  InviteExpiredError, InviteRoomMismatchError, InviteSecretMismatchError
 } from './errors.js'

@@ -1,9 +1,10 @@
 /**
  * @packageDocumentation
  *
- * Room membership as the deterministic replay of signed membership operations: roles,
- * invites with expiry, use limits and revocation, removal. Every member holding the same
- * operations computes the same state, whatever order they arrived in.
+ * Room membership as the deterministic replay of signed membership operations in causal
+ * order: roles, invites with expiry, use limits and revocation, admission of joiners,
+ * removal. Every member holding the same operations computes the same state, whatever
+ * order they arrived in.
  *
  * @example
  * ```ts
@@ -12,6 +13,9 @@
  * ```
  */
 export {
-  replayMembership, compareOps, needsRekey, standing,
-  type MembershipOp, type SignedOp, type MembershipState, type MemberRecord, type InviteRecord, type Genesis, type Role, type InviteGrant, type Departure, type RemovalRecord
+  replayMembership, needsRekey, standing, heldEpoch, admitProblem, inviteKeyOf,
+  type MembershipOp, type SignedOp, type MembershipState, type MemberRecord, type InviteRecord, type Genesis, type Role, type InviteGrant,
+  type Departure, type JoinRequest
 } from './log.js'
+export { DAG, type Restriction } from './dag.js'
+export { canInvite, canRemove, canAdmit, resolveMember, findInvite, type MemberName } from './policy.js'

@@ -1,5 +1,5 @@
-import { INVITE_ID_BYTES, MAX_HONORED, MAX_KEYS_PER_OP, MAX_PAYLOAD_BYTES, MAX_ROOM_NAME_BYTES, PROTOCOL_VERSION } from '../constants.js'
-import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, bytesToHex, equalBytes, hash, isStrongPublicKey, sign, verify } from '../crypto/index.js'
+import { INVITE_ID_BYTES, MAX_HEADS, MAX_HONORED, MAX_KEYS_PER_OP, MAX_PAYLOAD_BYTES, MAX_ROOM_NAME_BYTES, PROTOCOL_VERSION } from '../constants.js'
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, bytesToHex, compareBytes, concatBytes, equalBytes, hash, isStrongPublicKey, sign, verify } from '../crypto/index.js'
 import { ControlOp, ControlType, InviteGrant, SignedControl } from './cryptochat.js'
 import { ForgedMessageError, MalformedMessageError } from './errors.js'
 import { utf8Length } from './message.js'
@@ -9,6 +9,7 @@ export { ControlOp, ControlType, InviteGrant, SignedControl }
 
 const CONTROL_DOMAIN = `cryptochat/${PROTOCOL_VERSION}/control`
 const GRANT_DOMAIN = `cryptochat/${PROTOCOL_VERSION}/grant`
+const INVITE_PROOF_DOMAIN = `cryptochat/${PROTOCOL_VERSION}/invite-proof`
 
 /** A membership operation whose signature verified, with its record bytes (as kept and sent). */
 export interface ControlRecord {
@@ -45,6 +46,10 @@ export function controlOp (fields: Partial<ControlOp> & Pick<ControlOp, 'roomId'
     commitment: new Uint8Array(0),
     uptoId: new Uint8Array(0),
     prev: new Uint8Array(0),
+    heads: [],
+    inviteProof: new Uint8Array(0),
+    joinId: new Uint8Array(0),
+    readmit: false,
     ...fields
   }
 }
@@ -67,7 +72,7 @@ export function openControl (bytes: Uint8Array, roomId: Uint8Array): ControlReco
   let op: ControlOp
   try {
     signed = SignedControl.decode(bytes)
-    op = ControlOp.decode(signed.op, { limits: { honored: MAX_HONORED, keys: MAX_KEYS_PER_OP } })
+    op = ControlOp.decode(signed.op, { limits: { honored: MAX_HONORED, keys: MAX_KEYS_PER_OP, heads: MAX_HEADS } })
   } catch {
     throw malformed('is not valid protobuf')
   }
@@ -83,12 +88,18 @@ export function openControl (bytes: Uint8Array, roomId: Uint8Array): ControlReco
   // Each operation names its author's previous one (none for the first): a chain.
   if ((op.index === 1n) !== (op.prev.length === 0) || (op.prev.length !== 0 && op.prev.length !== 32)) throw malformed('does not name its author\'s previous operation')
   if (op.uptoId.length !== 0 && op.uptoId.length !== 32) throw malformed('names a malformed operation id')
+  // Heads in one order (ascending, no repeats): one operation, one encoding.
+  if (op.heads.some((h, i) => h.length !== 32 || (i > 0 && compareBytes(op.heads[i - 1] as Uint8Array, h) >= 0))) throw malformed('names malformed heads')
   if (!verify(op.author, CONTROL_DOMAIN, signed.op, signed.signature)) throw new ForgedMessageError('membership operation signature does not verify')
   checkFields(op)
   if (op.type === ControlType.JOIN) {
     const g = op.grant
     if (g == null || !equalBytes(g.roomId, roomId) || !equalBytes(g.inviteId, op.inviteId) || g.issuer.length !== KEY) throw malformed('has a malformed invite grant')
+    if (!isStrongPublicKey(g.inviteKey)) throw malformed('has an invite grant with no invite key (an invite from an older version)')
     if (!verifyGrant(g, op.grantSignature)) throw new ForgedMessageError('invite grant signature does not verify')
+    // The grant alone is a bearer token anyone who saw the log could replay: the invite's
+    // one-time key (held only by those given the code) binds it to this joiner.
+    if (!verifyInviteProof(g, op.author, op.heads, op.inviteProof)) throw new ForgedMessageError('join is not bound to its joiner by the invite key')
   }
   return { op, bytes, id: recordId(signed.op) }
 }
@@ -116,12 +127,43 @@ function checkFields (op: ControlOp): void {
       break
     case ControlType.EPOCH:
     case ControlType.KEYS:
-      if (op.epoch < 1 || op.ephemeral.length !== 32 || op.keys.some((k) => !isStrongPublicKey(k.recipient) || k.wrapped.length !== 48)) throw malformed('has malformed keys')
+      if (op.epoch < 1) throw malformed('has malformed keys')
+      checkKeys(op)
+      // An EPOCH may carry no packages (they follow in KEYS), so it fits in an invite.
+      if (op.type === ControlType.KEYS && op.keys.length === 0) throw malformed('has malformed keys')
       if (op.type === ControlType.EPOCH && op.commitment.length !== 32) throw malformed('has no key commitment')
+      break
+    case ControlType.ADMIT:
+      if (!isStrongPublicKey(op.member)) throw malformed('names no valid member')
+      if (op.joinId.length !== 32) throw malformed('names no join')
+      // The newcomer's welcome: the current epoch's key wrapped for it alone (or none).
+      checkKeys(op)
+      if (op.keys.length > 1 || op.keys.some((k) => !equalBytes(k.recipient, op.member))) throw malformed('wraps a key for someone else')
       break
     default:
       break
   }
+}
+
+/** Key packages: none, or an ephemeral key and well-formed wrapped keys. */
+function checkKeys (op: ControlOp): void {
+  if (op.keys.length === 0 ? op.ephemeral.length !== 0 : op.ephemeral.length !== 32) throw malformed('has malformed keys')
+  if (op.keys.some((k) => !isStrongPublicKey(k.recipient) || k.wrapped.length !== 48)) throw malformed('has malformed keys')
+}
+
+/** What an invite key signs to bind a JOIN: room, invite id, the joiner's key and the heads it saw. */
+function inviteProofInput (grant: InviteGrant, joiner: Uint8Array, heads: Uint8Array[]): Uint8Array {
+  return concatBytes(grant.roomId, grant.inviteId, grant.issuer, joiner, ...heads)
+}
+
+/** Bind a JOIN by `joiner` (naming `heads`) to the invite whose one-time secret key is `inviteSecretKey`. */
+export function signInviteProof (inviteSecretKey: Uint8Array, grant: InviteGrant, joiner: Uint8Array, heads: Uint8Array[]): Uint8Array {
+  return sign(inviteSecretKey, INVITE_PROOF_DOMAIN, inviteProofInput(grant, joiner, heads))
+}
+
+/** Whether `proof` is the grant's invite key's signature binding `joiner` (and `heads`). */
+export function verifyInviteProof (grant: InviteGrant, joiner: Uint8Array, heads: Uint8Array[], proof: Uint8Array): boolean {
+  return proof.length === SIGNATURE_BYTES && grant.inviteKey.length === KEY && verify(grant.inviteKey, INVITE_PROOF_DOMAIN, inviteProofInput(grant, joiner, heads), proof)
 }
 
 /** The bytes an invite's issuer signs for its grant. */

@@ -736,7 +736,8 @@ export enum ControlType {
   REVOKE = 'REVOKE',
   POLICY = 'POLICY',
   EPOCH = 'EPOCH',
-  KEYS = 'KEYS'
+  KEYS = 'KEYS',
+  ADMIT = 'ADMIT'
 }
 
 enum __ControlTypeValues {
@@ -749,7 +750,8 @@ enum __ControlTypeValues {
   REVOKE = 6,
   POLICY = 7,
   EPOCH = 8,
-  KEYS = 9
+  KEYS = 9,
+  ADMIT = 10
 }
 
 export namespace ControlType {
@@ -781,6 +783,10 @@ export interface ControlOp {
   commitment: Uint8Array<ArrayBuffer>
   uptoId: Uint8Array<ArrayBuffer>
   prev: Uint8Array<ArrayBuffer>
+  heads: Uint8Array<ArrayBuffer>[]
+  inviteProof: Uint8Array<ArrayBuffer>
+  joinId: Uint8Array<ArrayBuffer>
+  readmit: boolean
 }
 
 export namespace ControlOp {
@@ -907,6 +913,28 @@ export namespace ControlOp {
           w.bytes(obj.prev)
         }
 
+        if (obj.heads != null && obj.heads.length > 0) {
+          for (const value of obj.heads) {
+            w.uint32(186)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.inviteProof != null && obj.inviteProof.byteLength > 0)) {
+          w.uint32(194)
+          w.bytes(obj.inviteProof)
+        }
+
+        if ((obj.joinId != null && obj.joinId.byteLength > 0)) {
+          w.uint32(202)
+          w.bytes(obj.joinId)
+        }
+
+        if ((obj.readmit != null && obj.readmit !== false)) {
+          w.uint32(208)
+          w.bool(obj.readmit)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -932,7 +960,11 @@ export namespace ControlOp {
           uptoMessage: 0n,
           commitment: uint8ArrayAlloc(0),
           uptoId: uint8ArrayAlloc(0),
-          prev: uint8ArrayAlloc(0)
+          prev: uint8ArrayAlloc(0),
+          heads: [],
+          inviteProof: uint8ArrayAlloc(0),
+          joinId: uint8ArrayAlloc(0),
+          readmit: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1041,6 +1073,26 @@ export namespace ControlOp {
               obj.prev = reader.bytes()
               break
             }
+            case 23: {
+              if (opts.limits?.heads != null && obj.heads.length === opts.limits.heads) {
+                throw new MaxLengthError('Decode error - repeated field "heads" had too many elements')
+              }
+
+              obj.heads.push(reader.bytes())
+              break
+            }
+            case 24: {
+              obj.inviteProof = reader.bytes()
+              break
+            }
+            case 25: {
+              obj.joinId = reader.bytes()
+              break
+            }
+            case 26: {
+              obj.readmit = reader.bool()
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1052,7 +1104,8 @@ export namespace ControlOp {
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
           honored: 0,
-          keys: 0
+          keys: 0,
+          heads: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1234,6 +1287,42 @@ export namespace ControlOp {
               }
               break
             }
+            case 23: {
+              if (opts.limits?.heads != null && obj.heads === opts.limits.heads) {
+                throw new MaxLengthError('Streaming decode error - repeated field "heads" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.heads[]`,
+                index: obj.heads,
+                value: reader.bytes()
+              }
+
+              obj.heads++
+
+              break
+            }
+            case 24: {
+              yield {
+                field: `${prefix}.inviteProof`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 25: {
+              yield {
+                field: `${prefix}.joinId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 26: {
+              yield {
+                field: `${prefix}.readmit`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1316,6 +1405,11 @@ export namespace ControlOp {
     value: number
   }
 
+  export interface ControlOpGrantInviteKeyFieldEvent {
+    field: '$.grant.inviteKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ControlOpGrantSignatureFieldEvent {
     field: '$.grantSignature'
     value: Uint8Array<ArrayBuffer>
@@ -1394,6 +1488,27 @@ export namespace ControlOp {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ControlOpHeadsFieldEvent {
+    field: '$.heads[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpInviteProofFieldEvent {
+    field: '$.inviteProof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpJoinIdFieldEvent {
+    field: '$.joinId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOpReadmitFieldEvent {
+    field: '$.readmit'
+    value: boolean
+  }
+
   export function encode (obj: Partial<ControlOp>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ControlOp.codec())
   }
@@ -1402,7 +1517,7 @@ export namespace ControlOp {
     return decodeMessage(buf, ControlOp.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOp>): Generator<ControlOpRoomIdFieldEvent | ControlOpAuthorFieldEvent | ControlOpIndexFieldEvent | ControlOpTimestampFieldEvent | ControlOpTypeFieldEvent | ControlOpMemberFieldEvent | ControlOpInviteIdFieldEvent | ControlOpGrantRoomIdFieldEvent | ControlOpGrantInviteIdFieldEvent | ControlOpGrantIssuerFieldEvent | ControlOpGrantIssuedAtFieldEvent | ControlOpGrantExpiresAtFieldEvent | ControlOpGrantMaxUsesFieldEvent | ControlOpGrantEpochFieldEvent | ControlOpGrantSignatureFieldEvent | ControlOpNameFieldEvent | ControlOpOwnersInviteFieldEvent | ControlOpExpiresAtFieldEvent | ControlOpMaxUsesFieldEvent | ControlOpHonoredFieldEvent | ControlOpEpochFieldEvent | ControlOpEphemeralFieldEvent | ControlOpKeysRecipientFieldEvent | ControlOpKeysWrappedFieldEvent | ControlOpUptoFieldEvent | ControlOpUptoMessageFieldEvent | ControlOpCommitmentFieldEvent | ControlOpUptoIdFieldEvent | ControlOpPrevFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOp>): Generator<ControlOpRoomIdFieldEvent | ControlOpAuthorFieldEvent | ControlOpIndexFieldEvent | ControlOpTimestampFieldEvent | ControlOpTypeFieldEvent | ControlOpMemberFieldEvent | ControlOpInviteIdFieldEvent | ControlOpGrantRoomIdFieldEvent | ControlOpGrantInviteIdFieldEvent | ControlOpGrantIssuerFieldEvent | ControlOpGrantIssuedAtFieldEvent | ControlOpGrantExpiresAtFieldEvent | ControlOpGrantMaxUsesFieldEvent | ControlOpGrantEpochFieldEvent | ControlOpGrantInviteKeyFieldEvent | ControlOpGrantSignatureFieldEvent | ControlOpNameFieldEvent | ControlOpOwnersInviteFieldEvent | ControlOpExpiresAtFieldEvent | ControlOpMaxUsesFieldEvent | ControlOpHonoredFieldEvent | ControlOpEpochFieldEvent | ControlOpEphemeralFieldEvent | ControlOpKeysRecipientFieldEvent | ControlOpKeysWrappedFieldEvent | ControlOpUptoFieldEvent | ControlOpUptoMessageFieldEvent | ControlOpCommitmentFieldEvent | ControlOpUptoIdFieldEvent | ControlOpPrevFieldEvent | ControlOpHeadsFieldEvent | ControlOpInviteProofFieldEvent | ControlOpJoinIdFieldEvent | ControlOpReadmitFieldEvent> {
     return streamMessage(buf, ControlOp.codec(), opts)
   }
 }
@@ -1527,6 +1642,7 @@ export interface InviteGrant {
   expiresAt: bigint
   maxUses: number
   epoch: number
+  inviteKey: Uint8Array<ArrayBuffer>
 }
 
 export namespace InviteGrant {
@@ -1574,6 +1690,11 @@ export namespace InviteGrant {
           w.uint32(obj.epoch)
         }
 
+        if ((obj.inviteKey != null && obj.inviteKey.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.inviteKey)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1585,7 +1706,8 @@ export namespace InviteGrant {
           issuedAt: 0n,
           expiresAt: 0n,
           maxUses: 0,
-          epoch: 0
+          epoch: 0,
+          inviteKey: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1620,6 +1742,10 @@ export namespace InviteGrant {
             }
             case 7: {
               obj.epoch = reader.uint32()
+              break
+            }
+            case 8: {
+              obj.inviteKey = reader.bytes()
               break
             }
             default: {
@@ -1686,6 +1812,13 @@ export namespace InviteGrant {
               }
               break
             }
+            case 8: {
+              yield {
+                field: `${prefix}.inviteKey`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1733,6 +1866,11 @@ export namespace InviteGrant {
     value: number
   }
 
+  export interface InviteGrantInviteKeyFieldEvent {
+    field: '$.inviteKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<InviteGrant>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, InviteGrant.codec())
   }
@@ -1741,7 +1879,7 @@ export namespace InviteGrant {
     return decodeMessage(buf, InviteGrant.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteGrant>): Generator<InviteGrantRoomIdFieldEvent | InviteGrantInviteIdFieldEvent | InviteGrantIssuerFieldEvent | InviteGrantIssuedAtFieldEvent | InviteGrantExpiresAtFieldEvent | InviteGrantMaxUsesFieldEvent | InviteGrantEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteGrant>): Generator<InviteGrantRoomIdFieldEvent | InviteGrantInviteIdFieldEvent | InviteGrantIssuerFieldEvent | InviteGrantIssuedAtFieldEvent | InviteGrantExpiresAtFieldEvent | InviteGrantMaxUsesFieldEvent | InviteGrantEpochFieldEvent | InviteGrantInviteKeyFieldEvent> {
     return streamMessage(buf, InviteGrant.codec(), opts)
   }
 }
@@ -1762,6 +1900,9 @@ export interface InviteBody {
   createdAt: bigint
   grantSignature: Uint8Array<ArrayBuffer>
   genesisNonce: Uint8Array<ArrayBuffer>
+  inviteSeed: Uint8Array<ArrayBuffer>
+  genesisCommitment: Uint8Array<ArrayBuffer>
+  epochRecord: Uint8Array<ArrayBuffer>
 }
 
 export namespace InviteBody {
@@ -1851,6 +1992,21 @@ export namespace InviteBody {
           w.bytes(obj.genesisNonce)
         }
 
+        if ((obj.inviteSeed != null && obj.inviteSeed.byteLength > 0)) {
+          w.uint32(130)
+          w.bytes(obj.inviteSeed)
+        }
+
+        if ((obj.genesisCommitment != null && obj.genesisCommitment.byteLength > 0)) {
+          w.uint32(138)
+          w.bytes(obj.genesisCommitment)
+        }
+
+        if ((obj.epochRecord != null && obj.epochRecord.byteLength > 0)) {
+          w.uint32(146)
+          w.bytes(obj.epochRecord)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1870,7 +2026,10 @@ export namespace InviteBody {
           creator: uint8ArrayAlloc(0),
           createdAt: 0n,
           grantSignature: uint8ArrayAlloc(0),
-          genesisNonce: uint8ArrayAlloc(0)
+          genesisNonce: uint8ArrayAlloc(0),
+          inviteSeed: uint8ArrayAlloc(0),
+          genesisCommitment: uint8ArrayAlloc(0),
+          epochRecord: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1941,6 +2100,18 @@ export namespace InviteBody {
             }
             case 15: {
               obj.genesisNonce = reader.bytes()
+              break
+            }
+            case 16: {
+              obj.inviteSeed = reader.bytes()
+              break
+            }
+            case 17: {
+              obj.genesisCommitment = reader.bytes()
+              break
+            }
+            case 18: {
+              obj.epochRecord = reader.bytes()
               break
             }
             default: {
@@ -2075,6 +2246,27 @@ export namespace InviteBody {
               }
               break
             }
+            case 16: {
+              yield {
+                field: `${prefix}.inviteSeed`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 17: {
+              yield {
+                field: `${prefix}.genesisCommitment`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 18: {
+              yield {
+                field: `${prefix}.epochRecord`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2163,6 +2355,21 @@ export namespace InviteBody {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface InviteBodyInviteSeedFieldEvent {
+    field: '$.inviteSeed'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteBodyGenesisCommitmentFieldEvent {
+    field: '$.genesisCommitment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteBodyEpochRecordFieldEvent {
+    field: '$.epochRecord'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<InviteBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, InviteBody.codec())
   }
@@ -2171,7 +2378,7 @@ export namespace InviteBody {
     return decodeMessage(buf, InviteBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteBody>): Generator<InviteBodyVersionFieldEvent | InviteBodyRoomIdFieldEvent | InviteBodyRoomNameFieldEvent | InviteBodyEpochFieldEvent | InviteBodyRoomSecretFieldEvent | InviteBodyRelaysFieldEvent | InviteBodyInviterFieldEvent | InviteBodyIssuedAtFieldEvent | InviteBodyExpiresAtFieldEvent | InviteBodyInviteIdFieldEvent | InviteBodyMaxUsesFieldEvent | InviteBodyCreatorFieldEvent | InviteBodyCreatedAtFieldEvent | InviteBodyGrantSignatureFieldEvent | InviteBodyGenesisNonceFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteBody>): Generator<InviteBodyVersionFieldEvent | InviteBodyRoomIdFieldEvent | InviteBodyRoomNameFieldEvent | InviteBodyEpochFieldEvent | InviteBodyRoomSecretFieldEvent | InviteBodyRelaysFieldEvent | InviteBodyInviterFieldEvent | InviteBodyIssuedAtFieldEvent | InviteBodyExpiresAtFieldEvent | InviteBodyInviteIdFieldEvent | InviteBodyMaxUsesFieldEvent | InviteBodyCreatorFieldEvent | InviteBodyCreatedAtFieldEvent | InviteBodyGrantSignatureFieldEvent | InviteBodyGenesisNonceFieldEvent | InviteBodyInviteSeedFieldEvent | InviteBodyGenesisCommitmentFieldEvent | InviteBodyEpochRecordFieldEvent> {
     return streamMessage(buf, InviteBody.codec(), opts)
   }
 }
@@ -2325,6 +2532,8 @@ export interface SyncRequest {
   put: Uint8Array<ArrayBuffer>[]
   log: boolean
   logHave: Uint8Array<ArrayBuffer>[]
+  identity: Uint8Array<ArrayBuffer>
+  identityProof: Uint8Array<ArrayBuffer>
 }
 
 export namespace SyncRequest {
@@ -2412,6 +2621,16 @@ export namespace SyncRequest {
           }
         }
 
+        if ((obj.identity != null && obj.identity.byteLength > 0)) {
+          w.uint32(114)
+          w.bytes(obj.identity)
+        }
+
+        if ((obj.identityProof != null && obj.identityProof.byteLength > 0)) {
+          w.uint32(122)
+          w.bytes(obj.identityProof)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2429,7 +2648,9 @@ export namespace SyncRequest {
           fetch: false,
           put: [],
           log: false,
-          logHave: []
+          logHave: [],
+          identity: uint8ArrayAlloc(0),
+          identityProof: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2512,6 +2733,14 @@ export namespace SyncRequest {
               }
 
               obj.logHave.push(reader.bytes())
+              break
+            }
+            case 14: {
+              obj.identity = reader.bytes()
+              break
+            }
+            case 15: {
+              obj.identityProof = reader.bytes()
               break
             }
             default: {
@@ -2674,6 +2903,20 @@ export namespace SyncRequest {
 
               break
             }
+            case 14: {
+              yield {
+                field: `${prefix}.identity`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 15: {
+              yield {
+                field: `${prefix}.identityProof`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2774,6 +3017,16 @@ export namespace SyncRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SyncRequestIdentityFieldEvent {
+    field: '$.identity'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncRequestIdentityProofFieldEvent {
+    field: '$.identityProof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncRequest.codec())
   }
@@ -2782,7 +3035,7 @@ export namespace SyncRequest {
     return decodeMessage(buf, SyncRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestTopicKeyFieldEvent | SyncRequestTimestampFieldEvent | SyncRequestProofFieldEvent | SyncRequestHaveFieldEvent | SyncRequestAfterFieldEvent | SyncRequestSinceFieldEvent | SyncRequestKnownSenderFieldEvent | SyncRequestKnownUptoFieldEvent | SyncRequestWantSenderFieldEvent | SyncRequestWantFirstFieldEvent | SyncRequestWantLastFieldEvent | SyncRequestLimitFieldEvent | SyncRequestFetchFieldEvent | SyncRequestPutFieldEvent | SyncRequestLogFieldEvent | SyncRequestLogHaveFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestTopicKeyFieldEvent | SyncRequestTimestampFieldEvent | SyncRequestProofFieldEvent | SyncRequestHaveFieldEvent | SyncRequestAfterFieldEvent | SyncRequestSinceFieldEvent | SyncRequestKnownSenderFieldEvent | SyncRequestKnownUptoFieldEvent | SyncRequestWantSenderFieldEvent | SyncRequestWantFirstFieldEvent | SyncRequestWantLastFieldEvent | SyncRequestLimitFieldEvent | SyncRequestFetchFieldEvent | SyncRequestPutFieldEvent | SyncRequestLogFieldEvent | SyncRequestLogHaveFieldEvent | SyncRequestIdentityFieldEvent | SyncRequestIdentityProofFieldEvent> {
     return streamMessage(buf, SyncRequest.codec(), opts)
   }
 }
@@ -3041,6 +3294,8 @@ export interface SyncResponse {
   cursor: bigint
   done: boolean
   log: Uint8Array<ArrayBuffer>[]
+  identity: Uint8Array<ArrayBuffer>
+  identityProof: Uint8Array<ArrayBuffer>
 }
 
 export namespace SyncResponse {
@@ -3107,6 +3362,16 @@ export namespace SyncResponse {
           }
         }
 
+        if ((obj.identity != null && obj.identity.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.identity)
+        }
+
+        if ((obj.identityProof != null && obj.identityProof.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.identityProof)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -3117,7 +3382,9 @@ export namespace SyncResponse {
           have: uint8ArrayAlloc(0),
           cursor: 0n,
           done: false,
-          log: []
+          log: [],
+          identity: uint8ArrayAlloc(0),
+          identityProof: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -3156,6 +3423,14 @@ export namespace SyncResponse {
               }
 
               obj.log.push(reader.bytes())
+              break
+            }
+            case 7: {
+              obj.identity = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.identityProof = reader.bytes()
               break
             }
             default: {
@@ -3236,6 +3511,20 @@ export namespace SyncResponse {
 
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.identity`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.identityProof`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -3280,6 +3569,16 @@ export namespace SyncResponse {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SyncResponseIdentityFieldEvent {
+    field: '$.identity'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseIdentityProofFieldEvent {
+    field: '$.identityProof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SyncResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncResponse.codec())
   }
@@ -3288,7 +3587,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusFieldEvent | SyncResponseEnvelopesFieldEvent | SyncResponseHaveFieldEvent | SyncResponseCursorFieldEvent | SyncResponseDoneFieldEvent | SyncResponseLogFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusFieldEvent | SyncResponseEnvelopesFieldEvent | SyncResponseHaveFieldEvent | SyncResponseCursorFieldEvent | SyncResponseDoneFieldEvent | SyncResponseLogFieldEvent | SyncResponseIdentityFieldEvent | SyncResponseIdentityProofFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

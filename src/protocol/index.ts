@@ -14,7 +14,7 @@ export { encodeEnvelope, decodeEnvelope, type Envelope } from './envelope.js'
 export {
   ChatMessage, MessageKind, SignedMessage, checkOutgoing, decodeChatMessage, decodeSignedMessage, utf8Length
 } from './message.js'
-export { topicForRoom, topicKeyForRoom, topicOfKey, meetTopicForRoom, epochZeroKey, epochKey, roomIdOf } from './keys.js'
+export { topicForRoom, topicKeyForRoom, topicOfKey, meetTopicForRoom, epochZeroKey, epochKey, roomIdOf, genesisCommitment, epochWrapContext, epochCommitment } from './keys.js'
 export {
   sealMessage, openMessage, envelopeAad,
   type OutgoingMessage, type SealContext, type OpenedMessage, type EpochKeyLookup
@@ -28,9 +28,9 @@ export { parseRelayAddress, InvalidRelayAddressError } from './relay-address.js'
 export { wire } from './wire.js'
 export {
   SyncKnown, SyncRange, SyncRequest, SyncResponse, envelopeHash, signSyncRequest, verifySyncRequest,
-  decodeSyncRequest, decodeSyncResponse, syncResponse, packBits, unpackBits, SyncProofError, type SyncQuery
+  decodeSyncRequest, decodeSyncResponse, syncResponse, packBits, unpackBits, SyncProofError, requestIdentity, signResponseIdentity, responseIdentity, type SyncQuery
 } from './sync.js'
 export {
-  ControlOp, ControlType, InviteGrant, SignedControl, signControl, openControl, controlOp, signGrant, verifyGrant,
+  ControlOp, ControlType, InviteGrant, SignedControl, signControl, openControl, controlOp, signGrant, verifyGrant, signInviteProof, verifyInviteProof,
   type ControlRecord
 } from './control.js'

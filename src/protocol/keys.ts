@@ -50,14 +50,34 @@ export function meetTopicForRoom (roomSecret: Uint8Array, roomId: Uint8Array): s
 
 const GENESIS_LABEL = new TextEncoder().encode(`cryptochat/${PROTOCOL_VERSION}/room-id`)
 
+const GENESIS_SECRET_LABEL = new TextEncoder().encode(`cryptochat/${PROTOCOL_VERSION}/genesis-secret`)
+
+/** What a room id commits to of the epoch-0 secret: SHA-256 of a label and the secret. */
+export function genesisCommitment (secret: Uint8Array): Uint8Array {
+  return hash(concatBytes(GENESIS_SECRET_LABEL, secret))
+}
+
 /**
- * A room's id, bound to its creator: the first 16 bytes of SHA-256 over a label, the
- * creator's identity key, the creation time and a random nonce. Whoever holds the id
+ * A room's id, bound to its creator and its first secret: the first 16 bytes of SHA-256
+ * over a label, the creator's identity key, the creation time, a random nonce and the
+ * commitment to the epoch-0 secret ({@link genesisCommitment}). Whoever holds the id
  * (typed with `join`) can check who created the room, so an invite cannot make someone
- * else the root of its membership log.
+ * else the root of its membership log, nor hand over a secret of its own making.
  */
-export function roomIdOf (creator: Uint8Array, createdAt: number, nonce: Uint8Array): Uint8Array {
+export function roomIdOf (creator: Uint8Array, createdAt: number, nonce: Uint8Array, secretCommitment: Uint8Array): Uint8Array {
   const t = new Uint8Array(8)
   new DataView(t.buffer).setBigUint64(0, BigInt(createdAt))
-  return hash(concatBytes(GENESIS_LABEL, creator, t, nonce)).subarray(0, 16)
+  return hash(concatBytes(GENESIS_LABEL, creator, t, nonce, secretCommitment)).subarray(0, 16)
+}
+
+/** Context a wrapped epoch secret is bound to: the room and the epoch. */
+export function epochWrapContext (roomId: Uint8Array, epoch: number): Uint8Array {
+  const e = new Uint8Array(4)
+  new DataView(e.buffer).setUint32(0, epoch)
+  return concatBytes(new TextEncoder().encode(`cryptochat/${PROTOCOL_VERSION}/epoch-secret|`), roomId, e)
+}
+
+/** What an EPOCH operation commits its secret to: SHA-256 of label, room, epoch and secret. */
+export function epochCommitment (roomId: Uint8Array, epoch: number, secret: Uint8Array): Uint8Array {
+  return hash(concatBytes(epochWrapContext(roomId, epoch), new TextEncoder().encode('|commitment|'), secret))
 }

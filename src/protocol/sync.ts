@@ -12,6 +12,7 @@ import { wire } from './wire.js'
 export { SyncKnown, SyncRange, SyncRequest, SyncResponse }
 
 const PROOF_DOMAIN = `cryptochat/${PROTOCOL_VERSION}/sync-proof`
+const IDENTITY_DOMAIN = `cryptochat/${PROTOCOL_VERSION}/sync-identity`
 const encoder = new TextEncoder()
 /** Envelope hashes are full SHA-256 (the same as gossipsub's message ids). */
 const HASH_BYTES = 32
@@ -38,9 +39,13 @@ export type SyncQuery = Omit<SyncRequest, 'topicKey' | 'timestamp' | 'proof'>
  * `requester` to `responder`, proving knowledge of the room secret.
  */
 export function signSyncRequest (
-  topicKey: { secretKey: Uint8Array, publicKey: Uint8Array }, requester: string, responder: string, query: Partial<SyncQuery>, now = Date.now()
+  topicKey: { secretKey: Uint8Array, publicKey: Uint8Array }, requester: string, responder: string, query: Partial<SyncQuery>, now = Date.now(),
+  identity?: { secretKey: Uint8Array, publicKey: Uint8Array }
 ): SyncRequest {
   const timestamp = BigInt(now)
+  const signedBy = identity != null
+    ? { identity: wire(identity.publicKey), identityProof: wire(sign(identity.secretKey, IDENTITY_DOMAIN, identityInput('request', requester, responder, timestamp, topicKey.publicKey))) }
+    : {}
   return {
     have: [],
     after: 0n,
@@ -52,11 +57,39 @@ export function signSyncRequest (
     put: [],
     log: false,
     logHave: [],
+    identity: new Uint8Array(0),
+    identityProof: new Uint8Array(0),
     ...query,
+    ...signedBy,
     topicKey: wire(topicKey.publicKey),
     timestamp,
     proof: wire(sign(topicKey.secretKey, PROOF_DOMAIN, proofInput(requester, responder, timestamp)))
   }
+}
+
+/** What a member's identity signs on a sync link: which side it is, both peers, the request's time and the topic key. */
+function identityInput (side: 'request' | 'response', requester: string, responder: string, timestamp: bigint, topicKey: Uint8Array): Uint8Array {
+  return concatBytes(encoder.encode(side), proofInput(requester, responder, timestamp), topicKey)
+}
+
+/**
+ * The requester's identity (hex key) if the request carries one whose signature binds it
+ * to this link; undefined otherwise. (Check the request's proof first.)
+ */
+export function requestIdentity (request: SyncRequest, requester: string, responder: string): Uint8Array | undefined {
+  if (request.identity.length !== PUBLIC_KEY_BYTES || request.identityProof.length !== SIGNATURE_BYTES) return undefined
+  return verify(request.identity, IDENTITY_DOMAIN, identityInput('request', requester, responder, request.timestamp, request.topicKey), request.identityProof) ? request.identity : undefined
+}
+
+/** A responder's identity fields for its first frame, bound to this link and request. */
+export function signResponseIdentity (identity: { secretKey: Uint8Array, publicKey: Uint8Array }, request: SyncRequest, requester: string, responder: string): Pick<SyncResponse, 'identity' | 'identityProof'> {
+  return { identity: wire(identity.publicKey), identityProof: wire(sign(identity.secretKey, IDENTITY_DOMAIN, identityInput('response', requester, responder, request.timestamp, request.topicKey))) }
+}
+
+/** The responder's identity if its frame carries one bound to this link and request. */
+export function responseIdentity (frame: SyncResponse, request: SyncRequest, requester: string, responder: string): Uint8Array | undefined {
+  if (frame.identity.length !== PUBLIC_KEY_BYTES || frame.identityProof.length !== SIGNATURE_BYTES) return undefined
+  return verify(frame.identity, IDENTITY_DOMAIN, identityInput('response', requester, responder, request.timestamp, request.topicKey), frame.identityProof) ? frame.identity : undefined
 }
 
 /** Why a sync request is refused: the responder answers DENIED. */
@@ -112,7 +145,7 @@ export function decodeSyncResponse (bytes: Uint8Array): SyncResponse {
 
 /** A response frame: OK, nothing in it, not the last, except for what `fields` sets. */
 export function syncResponse (fields: Partial<SyncResponse> = {}): SyncResponse {
-  return { status: SyncResponse.Status.OK, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: false, log: [], ...fields }
+  return { status: SyncResponse.Status.OK, envelopes: [], have: new Uint8Array(0), cursor: 0n, done: false, log: [], identity: new Uint8Array(0), identityProof: new Uint8Array(0), ...fields }
 }
 
 /** A bitmap of `bits` (bit i in byte i/8, mask 1 << i%8). */

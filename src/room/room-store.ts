@@ -52,10 +52,16 @@ export interface RoomRecord {
   createdAt?: number
   /** The nonce the room id was made from, with creator and date (hex; see roomIdOf). */
   genesisNonce?: string
+  /** What the room id commits to of the epoch-0 secret (hex; see genesisCommitment): invites to later epochs carry it. */
+  genesisCommitment?: string
   /** The key epoch the room was last in (`epoch` and `secret` are the ones we entered with). */
   currentEpoch?: number
   /** The invite we joined with, as its issuer signed it (sent with our JOIN). */
-  grant?: { grant: string, signature: string }
+  /**
+   * The invite we join with, until our JOIN is signed: its grant and the seed of its
+   * one-time key (hex). The seed is dropped once the JOIN that it binds to us exists.
+   */
+  grant?: { grant: string, signature: string, inviteSeed?: string }
 }
 
 /** What can be shown of a room without its secret (so without a passphrase). */
@@ -151,8 +157,11 @@ function parseSummary (path: string, raw: any): RoomSummary {
     ...(typeof raw.nick === 'string' ? { nick: raw.nick } : {}),
     ...(typeof raw.creator === 'string' && /^[0-9a-f]{64}$/.test(raw.creator) ? { creator: raw.creator, createdAt: Number(raw.createdAt ?? 0) } : {}),
     ...(typeof raw.genesisNonce === 'string' && /^[0-9a-f]{32}$/.test(raw.genesisNonce) ? { genesisNonce: raw.genesisNonce } : {}),
+    ...(typeof raw.genesisCommitment === 'string' && /^[0-9a-f]{64}$/.test(raw.genesisCommitment) ? { genesisCommitment: raw.genesisCommitment } : {}),
     ...(Number.isInteger(raw.currentEpoch) ? { currentEpoch: raw.currentEpoch } : {}),
-    ...(typeof raw.grant?.grant === 'string' && typeof raw.grant?.signature === 'string' ? { grant: { grant: raw.grant.grant, signature: raw.grant.signature } } : {})
+    ...(typeof raw.grant?.grant === 'string' && typeof raw.grant?.signature === 'string'
+      ? { grant: { grant: raw.grant.grant, signature: raw.grant.signature, ...(typeof raw.grant.inviteSeed === 'string' ? { inviteSeed: raw.grant.inviteSeed } : {}) } }
+      : {})
   }
 }
 
@@ -208,6 +217,7 @@ export function createRoomStore (dataDir: string, init: RoomStoreInit = {}): Roo
         ...(room.nick != null ? { nick: room.nick } : {}),
         ...(room.creator != null ? { creator: room.creator, createdAt: room.createdAt ?? 0 } : {}),
         ...(room.genesisNonce != null ? { genesisNonce: room.genesisNonce } : {}),
+        ...(room.genesisCommitment != null ? { genesisCommitment: room.genesisCommitment } : {}),
         ...(room.currentEpoch != null ? { currentEpoch: room.currentEpoch } : {}),
         ...(room.grant != null ? { grant: room.grant } : {})
       }

@@ -17,7 +17,8 @@ import { UiModel, type LogLine } from './model.js'
 import { qrLines } from './qr.js'
 import { VerificationCommands } from './verification.js'
 import { MembershipCommands, membershipLine } from './membership-commands.js'
-import { hexToBytes } from '../crypto/index.js'
+import { bytesToHex, hexToBytes } from '../crypto/index.js'
+import { canInvite } from '../membership/index.js'
 import type { TuiView } from './view.js'
 
 /** How often the status bar re-reads connection counts. */
@@ -385,7 +386,8 @@ export class TuiApp implements CommandContext {
     const ttlMs = options.expires != null ? this.init.parseDuration(options.expires) : undefined
     const maxUses = options.uses != null ? Number(options.uses) : 0
     if (!Number.isSafeInteger(maxUses) || maxUses < 0 || (options.uses != null && maxUses === 0)) return this.fail('--uses takes a whole number of people, 1 or more')
-    if (session.membership.state.ownersInvite && session.roster().find((m) => m.self)?.role !== 'owner') return this.fail('only owners may invite to this room')
+    const why = session.membership.managed ? canInvite(session.membership.state, bytesToHex(this.init.identity.publicKey)) : undefined
+    if (why != null) return this.fail(why === 'not a member' ? 'the room has not let you in (yet): an invite from you would let nobody in' : why)
     const issued = issueInvite(this.init.rooms.require(room.roomId), this.init.identity, { ...(ttlMs != null ? { ttlMs } : {}), maxUses, epochSecret: session.inviteSecret() })
     // Announced, so every member's /invites lists it.
     if (session.membership.managed) void session.control({ type: ControlType.INVITE, inviteId: hexToBytes(issued.inviteId), expiresAt: BigInt(issued.expiresAt), maxUses })

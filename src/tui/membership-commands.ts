@@ -1,3 +1,4 @@
+import { findInvite } from '../membership/index.js'
 import { describeMembership, type RoomSession, type RosterEntry } from '../chat/index.js'
 import { hexToBytes } from '../crypto/index.js'
 import { ControlType } from '../protocol/index.js'
@@ -117,12 +118,12 @@ export class MembershipCommands {
     if (session == null) return
     const id = inviteId.toLowerCase()
     if (!/^[0-9a-f]{32}$/.test(id)) return this.host.fail('usage: /revoke <invite id> (32 hex characters; /invites lists them)')
-    const known = session.membership.state.invites.get(id)
     const self = session.roster().find((m) => m.self)
+    const known = findInvite(session.membership.state, id, self?.publicKey ?? '')
     if (known == null) return this.host.fail(`no invite ${id} is known to this room (/invites lists them; from the shell an owner can revoke an unknown id with: cryptochat revoke <roomId> <id> --force)`)
     if (!this.isOwner(session) && known.issuer !== self?.publicKey) return this.host.fail('only an owner or the invite\'s issuer can revoke it')
     if (known?.revoked === true) return this.host.info(`invite ${id} is already revoked`)
-    await session.control({ type: ControlType.REVOKE, inviteId: hexToBytes(id) })
+    await session.control({ type: ControlType.REVOKE, inviteId: hexToBytes(id), member: hexToBytes(known.issuer) })
   }
 
   /** `/policy owners|anyone`: who may invite. */

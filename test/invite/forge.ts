@@ -36,6 +36,7 @@ export function inviteFields (relays: string[], over: Partial<InviteFields> = {}
     issuedAt: NOW,
     expiresAt: NOW + 24 * HOUR,
     inviteId: randomBytes(16),
+    inviteSeed: randomBytes(32),
     ...over
   }
 }
@@ -58,6 +59,9 @@ export function bodyOf (fields: InviteFields, inviter: Uint8Array, over: Partial
     createdAt: 0n,
     grantSignature: new Uint8Array(0),
     genesisNonce: new Uint8Array(0),
+    inviteSeed: fields.inviteSeed as Uint8Array<ArrayBuffer>,
+    genesisCommitment: new Uint8Array(0),
+    epochRecord: new Uint8Array(0),
     ...over
   }
 }

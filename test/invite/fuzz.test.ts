@@ -14,7 +14,7 @@ import { INVITE_PREFIX } from '../../src/constants.js'
 import { onlyTyped } from '../unit-helpers.js'
 import { BASE58_ALPHABET, codeOf, inviteFields, relayAddresses, signedCode } from './forge.js'
 
-const DECODE_ERRORS = new Set(['NotAnInviteError', 'InviteCorruptedError', 'InviteVersionError', 'InviteSignatureError'])
+const DECODE_ERRORS = new Set(['NotAnInviteError', 'InviteCorruptedError', 'InviteVersionError', 'InviteSignatureError', 'InviteSecretMismatchError'])
 const CHECK_ERRORS = new Set(['InviteExpiredError', 'InviteRoomMismatchError', 'InviteCorruptedError'])
 const RUNS = 500
 
@@ -83,7 +83,13 @@ describe('invite decoder under fuzzing', () => {
       relays: mostly(fc.subarray(relays, { minLength: 1 }), fc.array(relayish, { maxLength: 10 })),
       issuedAt: mostly(fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
       expiresAt: mostly(fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
-      inviteId: bytes(16)
+      inviteId: bytes(16),
+      inviteSeed: bytes(32),
+      // Sometimes a creator, with a commitment and a key record that rarely fit.
+      creator: fc.oneof({ weight: 3, arbitrary: fc.constant(new Uint8Array(0)) }, { weight: 1, arbitrary: bytes(32) }),
+      genesisNonce: fc.oneof(fc.constant(new Uint8Array(0)), bytes(16)),
+      genesisCommitment: fc.oneof(fc.constant(new Uint8Array(0)), bytes(32)),
+      epochRecord: fc.oneof(fc.constant(new Uint8Array(0)), fc.uint8Array({ maxLength: 200 }))
     })
     let decodedCount = 0
     fc.assert(fc.property(body, (b) => {

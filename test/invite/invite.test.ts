@@ -2,7 +2,7 @@ import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { base58btc } from 'multiformats/bases/base58'
 import { bytesToHex, generateSigningKeyPair, randomBytes, sign } from '../../src/crypto/index.js'
-import { InviteBody, SignedInvite, roomIdOf, verifyGrant } from '../../src/protocol/index.js'
+import { ControlType, InviteBody, SignedInvite, controlOp, epochCommitment, genesisCommitment, roomIdOf, signControl, verifyGrant, wire } from '../../src/protocol/index.js'
 import {
   encodeInvite, decodeInvite, checkInvite,
   NotAnInviteError, InviteCorruptedError, InviteVersionError, InviteSignatureError, InviteExpiredError, InviteRoomMismatchError
@@ -21,10 +21,14 @@ describe('invite', () => {
 
   describe('encode / decode / check round trip', () => {
     it('carries a later epoch, a use limit, the room creator and a grant whose signature members can check', () => {
-      const creator = generateSigningKeyPair().publicKey
+      const owner = generateSigningKeyPair()
+      const creator = owner.publicKey
       const genesisNonce = randomBytes(16)
-      const roomIdBytes = roomIdOf(creator, NOW - HOUR, genesisNonce)
-      const code = encodeInvite(inviteFields(relays, { epoch: 3, maxUses: 2, creator, createdAt: NOW - HOUR, genesisNonce, roomIdBytes }), inviter.secretKey, inviter.publicKey)
+      const commitment = randomBytes(32)
+      const roomIdBytes = roomIdOf(creator, NOW - HOUR, genesisNonce, commitment)
+      const roomSecret = randomBytes(32)
+      const epochRecord = signControl(owner.secretKey, controlOp({ roomId: wire(roomIdBytes), author: wire(creator), index: 1n, timestamp: BigInt(NOW), type: ControlType.EPOCH, epoch: 3, commitment: wire(epochCommitment(roomIdBytes, 3, roomSecret)) })).bytes
+      const code = encodeInvite(inviteFields(relays, { epoch: 3, roomSecret, maxUses: 2, creator, createdAt: NOW - HOUR, genesisNonce, roomIdBytes, genesisCommitment: commitment, epochRecord }), inviter.secretKey, inviter.publicKey)
       const invite = decodeInvite(code)
       assert.equal(invite.epoch, 3)
       assert.equal(invite.maxUses, 2)
@@ -40,9 +44,10 @@ describe('invite', () => {
     it('refuses an invite naming a creator the room id was not made from (a member posing as the creator)', () => {
       const realCreator = generateSigningKeyPair().publicKey
       const genesisNonce = randomBytes(16)
-      const roomIdBytes = roomIdOf(realCreator, NOW - HOUR, genesisNonce)
+      const roomSecret = randomBytes(32)
+      const roomIdBytes = roomIdOf(realCreator, NOW - HOUR, genesisNonce, genesisCommitment(roomSecret))
       // Signed by a member (validly), naming itself as the room's creator.
-      const code = encodeInvite(inviteFields(relays, { creator: inviter.publicKey, createdAt: NOW - HOUR, genesisNonce, roomIdBytes }), inviter.secretKey, inviter.publicKey)
+      const code = encodeInvite(inviteFields(relays, { roomSecret, creator: inviter.publicKey, createdAt: NOW - HOUR, genesisNonce, roomIdBytes }), inviter.secretKey, inviter.publicKey)
       const err = throwsNamed(() => decodeInvite(code), 'InviteCorruptedError')
       assert.match(err.message, /creator it names does not match the room id/)
     })

@@ -1,4 +1,5 @@
 import { NotPermittedError, issueInvite, queueOp, readRoomMembership, type IssuedInvite } from '../../chat/index.js'
+import { canInvite } from '../../membership/index.js'
 import { bytesToHex } from '../../crypto/index.js'
 import { parseRoomId } from '../../room/index.js'
 import { openContext, type CommonOptions } from '../context.js'
@@ -34,11 +35,10 @@ export async function inviteCommand (roomId: string, opts: InviteOptions, output
       ? 'this room\'s members have not let you in (yet): open the room (cryptochat join) until they do; an invite from you would let nobody in'
       : 'you are no longer a member of this room: an invite from you would let nobody in')
   }
-  if (membership.managed && membership.state.ownersInvite && self?.role !== 'owner') throw new NotPermittedError('only owners may invite to this room (an owner set it so)')
+  const why = membership.managed ? canInvite(membership.state, bytesToHex(ctx.identity.publicKey)) : undefined
+  if (why != null) throw new NotPermittedError(why)
   // The newcomer reads from the room's current epoch (the latest whose key the log gave us).
-  const secrets = membership.epochSecrets()
-  const epoch = Math.max(...secrets.keys())
-  const invite = issueInvite(room, ctx.identity, { ...(ttlMs != null ? { ttlMs } : {}), maxUses, epochSecret: { epoch, secret: secrets.get(epoch) as Uint8Array } })
+  const invite = issueInvite(room, ctx.identity, { ...(ttlMs != null ? { ttlMs } : {}), maxUses, epochSecret: membership.inviteEpoch() })
   // Announced to members (by whichever process opens the room), so `invites` lists it everywhere.
   if (membership.managed) queueOp(ctx.rooms.dir(id), { type: 'invite', inviteId: invite.inviteId, expiresAt: invite.expiresAt, maxUses })
   if (opts.json === true) {

@@ -1,3 +1,4 @@
+import { findInvite } from '../../membership/index.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   NotPermittedError, UnknownInviteError, UnknownMemberError, createChatClient, queueEmpty, queueOp, queuedInvites, readRoomMembership, invitesOf, rosterOf,
@@ -238,13 +239,13 @@ export async function revokeCommand (roomId: string, inviteId: string, opts: Rev
   const self = bytesToHex(ctx.identity.publicKey)
   // Ours, made while the room was closed and not yet announced, count as known (and ours).
   const queued = queuedInvites(ctx.rooms.dir(id)).find((q) => q.inviteId === invite)
-  let known = state.invites.get(invite) ?? (queued != null ? { issuer: self, expiresAt: queued.expiresAt, maxUses: queued.maxUses, uses: 0, revoked: false } : undefined)
+  let known = findInvite(state, invite, self) ?? (queued != null ? { issuer: self, inviteId: invite, expiresAt: queued.expiresAt, maxUses: queued.maxUses, uses: 0, revoked: false } : undefined)
   const isOwner = state.members.get(self)?.role === 'owner'
   // Not in our log: perhaps a member's, announced while we were away. Fetch the room's log
   // (opening the room, unless it is open in another process, whose log on disk is current).
   if (known == null && opts.force !== true && !(await openElsewhere(ctx.rooms, id))) {
     const fetched = await fetchLog(ctx, id, output)
-    const theirs = fetched?.state.invites.get(invite)
+    const theirs = fetched != null ? findInvite(fetched.state, invite, self) : undefined
     if (theirs != null) {
       if (!isOwner && theirs.issuer !== self) throw new NotPermittedError('only an owner or the invite\'s issuer can revoke it')
       known = theirs
@@ -261,8 +262,8 @@ export async function revokeCommand (roomId: string, inviteId: string, opts: Rev
     else output.out(`Invite ${invite} was already revoked.`)
     return
   }
-  queueOp(ctx.rooms.dir(id), { type: 'revoke', inviteId: invite })
-  const { sent } = await handOver(ctx, id, (m) => m.state.invites.get(invite)?.revoked === true, output)
+  queueOp(ctx.rooms.dir(id), { type: 'revoke', inviteId: invite, ...(known != null && known.issuer !== '' ? { issuer: known.issuer } : {}) })
+  const { sent } = await handOver(ctx, id, (m) => findInvite(m.state, invite, known?.issuer ?? self)?.revoked === true, output)
   if (opts.json === true) {
     output.json({ type: 'revoked', roomId: id, inviteId: invite, sent })
   } else if (sent) {
