@@ -1,13 +1,13 @@
 import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import { MAX_CONTROL_OPS, MAX_HEADS, PROTOCOL_VERSION } from '../constants.js'
-import { bytesToHex, equalBytes, hexToBytes, publicKeyOf, unwrapKey } from '../crypto/index.js'
+import { bytesToHex, equalBytes, hexToBytes, unwrapKey } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import type { InviteInfo, MembershipEvent, RosterEntry } from './events.js'
 import { checkRecordLog, createRecordLog, historyKey, type RecordLog } from '../history/index.js'
 import type { RoomStore } from '../room/index.js'
 import { fileExists } from '../store/index.js'
-import { DAG, replayMembership, standing, heldEpoch, needsRekey, type MembershipOp, type MembershipState, type SignedOp } from '../membership/index.js'
+import { DAG, hasWaitingJoin, replayMembership, standing, heldEpoch, needsRekey, type MembershipOp, type MembershipState, type SignedOp } from '../membership/index.js'
 import {
   ControlType, InviteGrant, controlOp, epochCommitment, epochWrapContext, genesisCommitment, openControl, roomIdOf, signControl, signInviteProof, wire,
   type ControlOp, type ControlRecord
@@ -301,7 +301,7 @@ export class RoomMembership {
   recordsFor (identity: string, have: Set<string>): Uint8Array[] | undefined {
     if (!this.managed) return this.recordsExcept(have)
     const state = this.state
-    if (state.members.has(identity) || [...state.joinRequests.values()].some((r) => r.author === identity) || state.refusedJoins.has(identity)) return this.recordsExcept(have)
+    if (state.members.has(identity) || hasWaitingJoin(state, identity) || state.refusedJoins.has(identity)) return this.recordsExcept(have)
     const departed = state.departed.get(identity)
     if (departed == null) return undefined
     const dag = new DAG([...this.records.values()].map((r) => toSignedOp(r)))
@@ -374,17 +374,12 @@ export class RoomMembership {
     return bytesToHex(InviteGrant.decode(hexToBytes(ticket.grant)).inviteId)
   }
 
-  /** The public key of an invite seed (hex): what its grant names as `inviteKey`. */
-  static inviteKeyOf (seed: Uint8Array): Uint8Array {
-    return publicKeyOf(seed)
-  }
-
   /**
    * Whether the secret we entered with is the room's: epoch 0's must be the one the room
    * id commits to; a later epoch's must match the commitment of the EPOCH operation the
    * log applied for it. 'unknown' until the log has that operation.
    */
-  entryCheck (): 'ok' | 'mismatch' | 'unknown' {
+  entryCheck (commitments = this.commitments()): 'ok' | 'mismatch' | 'unknown' {
     const { epoch, secret } = this.init.entry
     if (!this.managed) return 'ok'
     if (epoch === 0) {
@@ -392,7 +387,7 @@ export class RoomMembership {
       const id = roomIdOf(hexToBytes(this.init.creator as string), this.init.createdAt ?? 0, hexToBytes(this.init.genesisNonce), genesisCommitment(secret))
       return equalBytes(id, this.roomIdBytes) ? 'ok' : 'mismatch'
     }
-    const commitment = this.commitments().get(epoch)
+    const commitment = commitments.get(epoch)
     if (commitment == null) return 'unknown'
     return equalBytes(epochCommitment(this.roomIdBytes, epoch, secret), commitment) ? 'ok' : 'mismatch'
   }
@@ -428,13 +423,13 @@ export class RoomMembership {
    */
   epochSecrets (): Map<number, Uint8Array> {
     const secrets = new Map<number, Uint8Array>()
-    // The secret we came in with counts unless the room's own commitment says otherwise
-    // (an inviter handed us a secret of its making: see entryCheck).
-    if (this.entryCheck() !== 'mismatch') secrets.set(this.init.entry.epoch, this.init.entry.secret)
-    if (!this.managed) return secrets
+    if (!this.managed) return secrets.set(this.init.entry.epoch, this.init.entry.secret)
     // Each epoch's secret is committed to in its EPOCH operation: a package (from its owner,
     // from any member in KEYS, or in an admission's welcome) counts only if it matches.
     const commitments = this.commitments()
+    // The secret we came in with counts unless the room's own commitment says otherwise
+    // (an inviter handed us a secret of its making: see entryCheck).
+    if (this.entryCheck(commitments) !== 'mismatch') secrets.set(this.init.entry.epoch, this.init.entry.secret)
     for (const s of this.state.applied) {
       if (s.op.type !== 'epoch' && s.op.type !== 'keys' && !(s.op.type === 'admit' && s.op.welcome != null)) continue
       const record = this.records.get(s.id)

@@ -22,7 +22,7 @@ import { queuedOps } from './op-queue.js'
 import { EpochSet, type Epoch } from './epochs.js'
 import { RoomKeys } from './room-keys.js'
 import { envelopeEpoch, membershipChanges, ownStanding } from './membership-events.js'
-import type { MembershipState } from '../membership/index.js'
+import { findInvite, hasWaitingJoin, type MembershipState } from '../membership/index.js'
 
 const log = logger('cryptochat:room')
 
@@ -421,7 +421,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     if (typeof fields !== 'function' && fields.type === ControlType.REVOKE && fields.inviteId != null && (fields.member == null || fields.member.length === 0)) {
       // Invites are told apart by issuer and id: name the issuer of the one with this id.
       const id = bytesToHex(fields.inviteId)
-      const invite = [...before.invites.values()].find((i) => i.inviteId === id && i.issuer !== '')
+      const invite = findInvite(before, id, this.selfHex)
       if (invite != null) fields = { ...fields, member: wire(hexToBytes(invite.issuer)) }
     }
     const record = this.membership.sign(fields)
@@ -512,7 +512,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   /** Whether `identity` may ask us for history: a member, or someone whose request to join waits. */
   private mayAsk (identity: string): boolean {
     const state = this.membership.state
-    return state.members.has(identity) || [...state.joinRequests.values()].some((r) => r.author === identity)
+    return state.members.has(identity) || hasWaitingJoin(state, identity)
   }
 
   /** Whether a sync answer came from a member of the room (its first frame bound a member's identity to the link). */

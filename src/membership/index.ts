@@ -13,9 +13,9 @@
  * ```
  */
 export {
-  replayMembership, needsRekey, standing, heldEpoch, admitProblem, inviteKeyOf,
+  replayMembership, needsRekey, standing, heldEpoch, hasWaitingJoin, admitProblem, inviteKeyOf,
   type MembershipOp, type SignedOp, type MembershipState, type MemberRecord, type InviteRecord, type Genesis, type Role, type InviteGrant,
   type Departure, type JoinRequest
 } from './log.js'
 export { DAG, type Restriction } from './dag.js'
-export { canInvite, canRemove, canAdmit, resolveMember, findInvite, type MemberName } from './policy.js'
+export { canInvite, canRemove, canAdmit, findInvite } from './policy.js'

@@ -277,7 +277,7 @@ function run (genesis: Genesis, sorted: SignedOp[], dag: DAG, verdicts: Verdicts
     if (why != null) state.refusedJoins.set(request.author, why)
   }
   for (const { op, reason } of state.refused) {
-    if (op.op.type === 'join' && !state.members.has(op.author) && !state.refusedJoins.has(op.author) && ![...state.joinRequests.values()].some((r) => r.author === op.author)) state.refusedJoins.set(op.author, reason)
+    if (op.op.type === 'join' && !state.members.has(op.author) && !state.refusedJoins.has(op.author) && !hasWaitingJoin(state, op.author)) state.refusedJoins.set(op.author, reason)
   }
   return state
 }
@@ -325,6 +325,12 @@ export function standing (state: MembershipState, sender: string, ts: number, in
   }
   if (state.refusedJoins.has(sender)) return 'refused'
   return 'unknown'
+}
+
+/** Whether `who` has a request to join that waits for an admission. */
+export function hasWaitingJoin (state: MembershipState, who: string): boolean {
+  for (const r of state.joinRequests.values()) if (r.author === who) return true
+  return false
 }
 
 /** Whether the log lets `sender` speak in `epoch`: it held that epoch's key as a member. */

@@ -27,26 +27,6 @@ export function canAdmit (state: MembershipState, who: string, request: JoinRequ
   return admitProblem(state, who, request, now, readmit)
 }
 
-/** How a member is named on a command line: a fingerprint (or a prefix of 8+ hex characters), or a nick. */
-export interface MemberName {
-  publicKey: string
-  fingerprint: string
-  nick?: string
-}
-
-/**
- * The one member `text` names among `candidates`: by fingerprint prefix (8 or more hex
- * characters) or, failing that, by nick (case-insensitive). 'ambiguous' when several
- * match, undefined when none does.
- */
-export function resolveMember<T extends MemberName> (candidates: T[], text: string): T | 'ambiguous' | undefined {
-  const wanted = text.trim().toLowerCase()
-  const byFingerprint = /^[0-9a-f]{8,40}$/.test(wanted) ? candidates.filter((m) => m.fingerprint.startsWith(wanted)) : []
-  const matches = byFingerprint.length > 0 ? byFingerprint : candidates.filter((m) => m.nick != null && m.nick !== '' && m.nick.toLowerCase() === wanted)
-  if (matches.length > 1) return 'ambiguous'
-  return matches[0]
-}
-
 /**
  * The invite that id `inviteId` (hex) names for `who`: its own if it issued one with that
  * id, else the one other issuer's (invites are told apart by issuer and id, so a member
@@ -54,5 +34,5 @@ export function resolveMember<T extends MemberName> (candidates: T[], text: stri
  */
 export function findInvite (state: MembershipState, inviteId: string, who: string): InviteRecord | undefined {
   const all = [...state.invites.values()].filter((i) => i.inviteId === inviteId)
-  return all.find((i) => i.issuer === who) ?? all.find((i) => i.issuer !== '')
+  return all.find((i) => i.issuer === who) ?? all[0]
 }
