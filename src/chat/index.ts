@@ -20,11 +20,9 @@ export { RoomSession, type RoomSessionInit } from './room-session.js'
 export type { ChatMessageEvent, MemberEvent, Member, PeerInfoEvent, RoomErrorEvent, RejectedEvent, RoomEvents, StatusEvent, CatchupEvent, GapEvent, MembershipEvent, RosterEntry, InviteInfo, EpochEvent } from './events.js'
 export { MemberList, type PresenceSignal } from './members.js'
 export { readRoomHistory, wipeRoomHistory, messageEventOf } from './history-access.js'
-export { JoinRefusedError, NotPermittedError, UnknownInviteError, UnknownMemberError, RelayUnreachableError, JoinTimeoutError, SendError, ClientStateError } from './errors.js'
+export { JoinRefusedError, NotPermittedError, UnknownInviteError, UnknownMemberError, AmbiguousMemberError, RelayUnreachableError, JoinTimeoutError, SendError, ClientStateError } from './errors.js'
 export {
   createRoom, issueInvite, acceptInvite,
   type CreateRoomInit, type IssueInviteInit, type IssuedInvite
-} from './membership.js'
-export { readRoomMembership, rosterOf, invitesOf, describeMembership, RoomMembership } from './room-membership.js'
-export { queueOp, queuedInvites, queueEmpty, type QueuedOp } from './op-queue.js'
-export { newEpochOps, keyOps, type Epoch } from './epochs.js'
+} from './room-setup.js'
+export { readRoomMembership, rosterOf, invitesOf, describeMembership, RoomMembership, queueOp, queuedInvites, queueEmpty, newEpochOps, keyOps, type QueuedOp, type Epoch } from '../membership/index.js'

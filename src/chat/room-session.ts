@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
-import { MAX_HONORED, JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS, SEQ_RESERVE_BLOCK } from '../constants.js'
+import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS, SEQ_RESERVE_BLOCK } from '../constants.js'
 import { bytesToHex, equalBytes, hexToBytes, type SigningKeyPair } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import { RoomHistory, historyEntry, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
 import {
-  ControlType, MessageKind, UnknownEpochError, SyncResponse, syncResponse, openControl, type ControlRecord, checkOutgoing, envelopeHash, openMessage, sealMessage, unpackBits,
+  ControlType, MessageKind, UnknownEpochError, SyncResponse, syncResponse, openControl, type ControlRecord, checkOutgoing, envelopeEpoch, envelopeHash, openMessage, sealMessage, unpackBits,
   wire, type OpenedMessage, type SyncQuery, type SyncRequest
 } from '../protocol/index.js'
 import type { RoomRecord, RoomState, RoomStore } from '../room/index.js'
@@ -17,17 +17,13 @@ import { messageEventOf } from './history-access.js'
 import { MemberList, type PresenceSignal } from './members.js'
 import { Outbox } from './outbox.js'
 import { RoomSync, type IngestResult, type SyncLink } from './room-sync.js'
-import { RoomMembership, invitesOf, rosterOf, type OwnOp } from './room-membership.js'
-import { queuedOps } from './op-queue.js'
-import { EpochSet, type Epoch } from './epochs.js'
-import { RoomKeys } from './room-keys.js'
-import { envelopeEpoch, membershipChanges, ownStanding } from './membership-events.js'
-import { findInvite, hasWaitingJoin, type MembershipState } from '../membership/index.js'
+import {
+  RoomMembership, invitesOf, rosterOf, queuedOps, EpochSet, RoomKeys, membershipChanges, ownStanding, serveLog, logRequest, takeLog,
+  findInvite, hasWaitingJoin, type OwnOp, type Epoch, type MembershipState
+} from '../membership/index.js'
 
 const log = logger('cryptochat:room')
 
-/** Membership records per sync frame (each at most MAX_PAYLOAD_BYTES, within SYNC_MAX_FRAME_BYTES). */
-const LOG_RECORDS_PER_FRAME = 100
 /** How often an open room looks for operations queued by `cryptochat revoke` and the like. */
 const OP_QUEUE_POLL_MS = 1000
 /** Our latest membership operations left with relays' stores (each put sends them all). */
@@ -348,10 +344,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     const first = this.membership.creator !== this.selfHex && this.membership.onlyOwn()
     let added = 0
     try {
-      const logHave = this.membership.recordIds().map((id) => wire(hexToBytes(id)))
-      for await (const frame of this.link.request(peer, { log: true, logHave })) {
-        for (const bytes of frame.log) if (this.membership.addBytes(bytes) === 'added') added++
-      }
+      added = await takeLog(this.membership, this.link.request(peer, logRequest(this.membership)))
       this.logSynced = true
     } catch (err: any) {
       log('membership log from %s: %s', peer, err.message)
@@ -486,16 +479,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   async * serveSync (request: SyncRequest, epoch = this.current.epoch, requester?: Uint8Array): AsyncGenerator<SyncResponse> {
     const who = requester != null ? bytesToHex(requester) : undefined
     if (request.log) {
-      const records = !this.membership.managed ? [] : who != null ? this.membership.recordsFor(who, new Set(request.logHave.map((h) => bytesToHex(h)))) : undefined
-      if (records == null) {
-        yield syncResponse({ status: SyncResponse.Status.DENIED, done: true })
-        return
-      }
-      // Records are at most MAX_PAYLOAD_BYTES each: LOG_RECORDS_PER_FRAME stay within a frame.
-      for (let i = 0; i < records.length; i += LOG_RECORDS_PER_FRAME) {
-        yield syncResponse({ log: records.slice(i, i + LOG_RECORDS_PER_FRAME).map(wire), done: i + LOG_RECORDS_PER_FRAME >= records.length })
-      }
-      if (records.length === 0) yield syncResponse({ done: true })
+      yield * serveLog(this.membership, request, who)
       return
     }
     // History and acknowledgements for members only (and those waiting to be admitted):

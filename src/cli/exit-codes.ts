@@ -64,6 +64,7 @@ export const EXIT_CODE_BY_ERROR: Record<string, number> = {
   InvalidRoomIdError: ExitCode.ROOM,
   UnknownRoomError: ExitCode.ROOM,
   UnknownMemberError: ExitCode.ROOM,
+  AmbiguousMemberError: ExitCode.USAGE,
   RoomConflictError: ExitCode.ROOM,
   RoomBusyError: ExitCode.ROOM,
   UnknownIdentityError: ExitCode.ROOM,

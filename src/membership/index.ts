@@ -18,4 +18,15 @@ export {
   type Departure, type JoinRequest
 } from './log.js'
 export { DAG, type Restriction } from './dag.js'
-export { canInvite, canRemove, canAdmit, findInvite } from './policy.js'
+export { canInvite, canRemove, canPromote, canSetPolicy, canRevoke, canAdmit, findInvite, resolveMember, type ResolveMemberInit } from './policy.js'
+export { JoinRefusedError, NotPermittedError, UnknownInviteError, UnknownMemberError, AmbiguousMemberError } from './errors.js'
+export type { MembershipEvent, RosterEntry, InviteInfo } from './events.js'
+
+// A room's membership as a client holds it: the persisted log, its epoch keys, the keys
+// an owner or inviter hands out, what changed, and operations queued while offline.
+export { RoomMembership, readRoomMembership, rosterOf, invitesOf, describeMembership, MEMBERSHIP_FILE, type RoomMembershipInit, type OwnOp, type JoinTicket } from './room-log.js'
+export { EpochSet, newEpochOps, keyOps, deriveEpoch, type Epoch } from './epochs.js'
+export { RoomKeys, type RoomKeysHost } from './room-keys.js'
+export { membershipChanges, ownStanding } from './changes.js'
+export { queueOp, queuedOps, queuedInvites, queueEmpty, type QueuedOp } from './op-queue.js'
+export { serveLog, logRequest, takeLog } from './log-sync.js'

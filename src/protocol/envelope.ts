@@ -32,3 +32,12 @@ export function decodeEnvelope (bytes: Uint8Array): Envelope {
   if (!equalBytes(Envelope.encode(envelope), bytes)) throw new MalformedEnvelopeError('envelope is not in canonical form')
   return envelope
 }
+
+/** The epoch an envelope names (-1 if it does not decode). */
+export function envelopeEpoch (data: Uint8Array): number {
+  try {
+    return decodeEnvelope(data).epoch
+  } catch {
+    return -1
+  }
+}

@@ -10,7 +10,7 @@
  * const msg = openMessage(roomId, (epoch) => keys.get(epoch), bytes)
  * ```
  */
-export { encodeEnvelope, decodeEnvelope, type Envelope } from './envelope.js'
+export { encodeEnvelope, decodeEnvelope, envelopeEpoch, type Envelope } from './envelope.js'
 export {
   ChatMessage, MessageKind, SignedMessage, checkOutgoing, decodeChatMessage, decodeSignedMessage, utf8Length
 } from './message.js'

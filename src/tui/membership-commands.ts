@@ -1,8 +1,7 @@
-import { findInvite } from '../membership/index.js'
+import { canPromote, canRemove, canRevoke, canSetPolicy, findInvite, resolveMember } from '../membership/index.js'
 import { describeMembership, type RoomSession, type RosterEntry } from '../chat/index.js'
 import { hexToBytes } from '../crypto/index.js'
 import { ControlType } from '../protocol/index.js'
-import { nickKey } from '../verify/index.js'
 import { shortFp } from './format.js'
 
 /** What the membership commands need from the app. */
@@ -37,21 +36,24 @@ export class MembershipCommands {
   /** A member of the room by nick (one only) or by 8+ hex characters of fingerprint. */
   private member (session: RoomSession, who: string): RosterEntry | undefined {
     const roster = session.roster()
-    const byNick = roster.filter((m) => m.nick !== '' && nickKey(m.nick) === nickKey(who))
-    if (byNick.length > 1) {
-      this.host.fail(`${byNick.length} members use the nick ${who}: name one by fingerprint (/members shows them)`)
+    try {
+      const key = resolveMember(session.membership.state, who, { nickOf: (k) => roster.find((m) => m.publicKey === k)?.nick, listedBy: '/members' })
+      return roster.find((m) => m.publicKey === key)
+    } catch (err: any) {
+      this.host.fail(err.message)
       return undefined
     }
-    if (byNick.length === 1) return byNick[0]
-    const prefix = who.toLowerCase()
-    const byFp = /^[0-9a-f]{8,40}$/.test(prefix) ? roster.filter((m) => m.fingerprint.startsWith(prefix)) : []
-    if (byFp.length === 1) return byFp[0]
-    this.host.fail(byFp.length > 1 ? `several members' fingerprints start with ${who}: give more of it` : `no member called ${who} in this room's log (/members lists them)`)
-    return undefined
   }
 
-  private isOwner (session: RoomSession): boolean {
-    return session.roster().find((m) => m.self)?.role === 'owner'
+  /** Our identity key (hex) in the room on screen. */
+  private self (session: RoomSession): string {
+    return session.roster().find((m) => m.self)?.publicKey ?? ''
+  }
+
+  /** Say the room's rule when it says no; true when it allows. */
+  private allowed (problem: string | undefined): boolean {
+    if (problem != null) this.host.fail(problem)
+    return problem == null
   }
 
   /** `/members`. */
@@ -76,10 +78,12 @@ export class MembershipCommands {
   async kick (who: string): Promise<void> {
     const session = this.current()
     if (session == null) return
-    if (!this.isOwner(session)) return this.host.fail('only an owner can remove a member')
+    const state = session.membership.state
+    if (!this.allowed(canRemove(state, this.self(session)))) return
     const target = this.member(session, who)
     if (target == null) return
     if (target.self) return this.host.fail('you cannot remove yourself: /part leaves the room')
+    if (!this.allowed(canRemove(state, this.self(session), target.publicKey))) return
     const started = Date.now()
     try {
       await session.remove(target.publicKey)
@@ -93,7 +97,7 @@ export class MembershipCommands {
   async promote (who: string): Promise<void> {
     const session = this.current()
     if (session == null) return
-    if (!this.isOwner(session)) return this.host.fail('only an owner can make someone an owner')
+    if (!this.allowed(canPromote(session.membership.state, this.self(session)))) return
     const target = this.member(session, who)
     if (target == null) return
     if (target.role === 'owner') return this.host.fail(`${who} is already an owner`)
@@ -118,10 +122,9 @@ export class MembershipCommands {
     if (session == null) return
     const id = inviteId.toLowerCase()
     if (!/^[0-9a-f]{32}$/.test(id)) return this.host.fail('usage: /revoke <invite id> (32 hex characters; /invites lists them)')
-    const self = session.roster().find((m) => m.self)
-    const known = findInvite(session.membership.state, id, self?.publicKey ?? '')
+    const known = findInvite(session.membership.state, id, this.self(session))
     if (known == null) return this.host.fail(`no invite ${id} is known to this room (/invites lists them; from the shell an owner can revoke an unknown id with: cryptochat revoke <roomId> <id> --force)`)
-    if (!this.isOwner(session) && known.issuer !== self?.publicKey) return this.host.fail('only an owner or the invite\'s issuer can revoke it')
+    if (!this.allowed(canRevoke(session.membership.state, this.self(session), known))) return
     if (known?.revoked === true) return this.host.info(`invite ${id} is already revoked`)
     await session.control({ type: ControlType.REVOKE, inviteId: hexToBytes(id), member: hexToBytes(known.issuer) })
   }
@@ -131,7 +134,7 @@ export class MembershipCommands {
     const session = this.current()
     if (session == null) return
     if (who !== 'owners' && who !== 'anyone') return this.host.fail('usage: /policy owners|anyone (who may invite)')
-    if (!this.isOwner(session)) return this.host.fail('only an owner can set who may invite')
+    if (!this.allowed(canSetPolicy(session.membership.state, this.self(session)))) return
     await session.control({ type: ControlType.POLICY, ownersInvite: who === 'owners' })
   }
 }

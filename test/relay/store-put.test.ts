@@ -12,7 +12,7 @@ import { envelopeHash, sealMessage, signSyncRequest, topicKeyForRoom, wire, type
 import { requestSync } from '../../src/net/index.js'
 import { STORE_NEW_TOPICS_PER_PEER } from '../../src/constants.js'
 import { waitFor } from '../helpers/index.js'
-import { startOutsider, withUnknownField, type Outsider } from '../helpers/outsider.js'
+import { startOutsider, withUnknownField } from '../helpers/outsider.js'
 import { ctxFor, textMessage } from '../protocol/forge.js'
 import { makeRoom, randomEnvelope, storeFixture, topicOf, type TestRoom } from './store-peer.js'
 

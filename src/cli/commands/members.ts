@@ -1,7 +1,7 @@
-import { findInvite } from '../../membership/index.js'
+import { canPromote, canRemove, canRevoke, canSetPolicy, findInvite, resolveMember } from '../../membership/index.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
-  NotPermittedError, UnknownInviteError, UnknownMemberError, createChatClient, queueEmpty, queueOp, queuedInvites, readRoomMembership, invitesOf, rosterOf,
+  NotPermittedError, UnknownInviteError, createChatClient, queueEmpty, queueOp, queuedInvites, readRoomMembership, invitesOf, rosterOf,
   type InviteInfo, type RoomMembership, type RoomSession
 } from '../../chat/index.js'
 import { DEFAULT_NICK } from '../../constants.js'
@@ -110,25 +110,41 @@ async function handOver (ctx: CommandContext, roomId: string, done: (membership:
   return members != null ? { sent: true, members } : { sent: false }
 }
 
-/**
- * Stop unless the room is managed and we are one of its owners: `unmanaged` and `notOwner`
- * say what the command cannot do otherwise. Returns our identity key (hex).
- */
-function requireOwner (ctx: CommandContext, membership: RoomMembership, unmanaged: string, notOwner: string): string {
+/** Stop unless the room is managed (`unmanaged` says what cannot be done otherwise). Returns our identity key (hex). */
+function requireManaged (ctx: CommandContext, membership: RoomMembership, unmanaged: string): string {
   if (!membership.managed) throw new NotPermittedError(unmanaged)
-  const self = bytesToHex(ctx.identity.publicKey)
-  if (membership.state.members.get(self)?.role !== 'owner') throw new NotPermittedError(notOwner)
-  return self
+  return bytesToHex(ctx.identity.publicKey)
 }
 
-/** A member of the room named by fingerprint (or a prefix of 8 or more hex characters). */
-function resolveMember (membership: RoomMembership, text: string): string {
-  const wanted = text.trim().toLowerCase()
-  if (!/^[0-9a-f]{8,}$/.test(wanted)) throw new UsageError(`'${text}' is not a fingerprint (its first 8 or more hex characters, as \`cryptochat members\` lists them)`)
-  const matches = [...membership.state.members.keys()].filter((key) => fingerprint(hexToBytes(key)).startsWith(wanted))
-  if (matches.length === 0) throw new UnknownMemberError(`no member of this room has fingerprint ${wanted} (see: cryptochat members <roomId>)`)
-  if (matches.length > 1) throw new UsageError(`several members' fingerprints start with ${wanted}: give more of it`)
-  return matches[0] as string
+/** Throw the room's rule as a NotPermittedError when it says no. */
+function allowed (problem: string | undefined): void {
+  if (problem != null) throw new NotPermittedError(problem)
+}
+
+/** The nick each fingerprint was last heard by here (seen.json: the log itself holds identities, not labels). */
+function nicksHeard (ctx: CommandContext, roomId: string, fingerprints: Iterable<string>): Map<string, string> {
+  const book = new IdentityBook(ctx.dataDir, { self: ctx.identity.fingerprint })
+  const nicks = new Map<string, string>()
+  try {
+    for (const fp of fingerprints) {
+      if (fp === ctx.identity.fingerprint) nicks.set(fp, ctx.rooms.get(roomId)?.nick ?? '')
+      else {
+        try {
+          nicks.set(fp, book.find(fp).nicks.at(-1) ?? '')
+        } catch {}
+      }
+    }
+  } finally {
+    book.close()
+  }
+  return nicks
+}
+
+/** A member of the room named by nick as heard here, or by 8 or more hex characters of fingerprint. */
+function memberNamed (ctx: CommandContext, roomId: string, membership: RoomMembership, text: string): string {
+  const fpOf = (key: string): string => fingerprint(hexToBytes(key))
+  const nicks = nicksHeard(ctx, roomId, [...membership.state.members.keys()].map(fpOf))
+  return resolveMember(membership.state, text, { nickOf: (key) => nicks.get(fpOf(key)), listedBy: `cryptochat members ${roomId}` })
 }
 
 /**
@@ -140,9 +156,10 @@ export async function removeCommand (roomId: string, who: string, opts: CommonOp
   const id = parseRoomId(roomId)
   const ctx = await openContext(opts, output)
   const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
-  const self = requireOwner(ctx, membership, 'this room was made before members could be removed: make a new room to manage its members', 'only an owner can remove a member')
-  const member = resolveMember(membership, who)
-  if (member === self) throw new NotPermittedError('you cannot remove yourself: leave the room instead')
+  const self = requireManaged(ctx, membership, 'this room was made before members could be removed: make a new room to manage its members')
+  allowed(canRemove(membership.state, self))
+  const member = memberNamed(ctx, id, membership, who)
+  allowed(canRemove(membership.state, self, member))
   const fp = fingerprint(hexToBytes(member))
   queueOp(ctx.rooms.dir(id), { type: 'remove', member })
   const epochBefore = membership.state.epoch
@@ -161,8 +178,9 @@ export async function promoteCommand (roomId: string, who: string, opts: CommonO
   const id = parseRoomId(roomId)
   const ctx = await openContext(opts, output)
   const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
-  requireOwner(ctx, membership, 'this room was made before owners existed: make a new room to manage its members', 'only an owner can make someone an owner')
-  const member = resolveMember(membership, who)
+  const self = requireManaged(ctx, membership, 'this room was made before owners existed: make a new room to manage its members')
+  allowed(canPromote(membership.state, self))
+  const member = memberNamed(ctx, id, membership, who)
   const fp = fingerprint(hexToBytes(member))
   if (membership.state.members.get(member)?.role === 'owner') {
     if (opts.json === true) output.json({ type: 'promoted', roomId: id, fingerprint: fp, sent: true, already: true })
@@ -186,7 +204,8 @@ export async function policyCommand (roomId: string, opts: PolicyOptions, output
   const ownersInvite = opts.invites === 'owners'
   const ctx = await openContext(opts, output)
   const membership = readRoomMembership(ctx.rooms, ctx.identity, id)
-  requireOwner(ctx, membership, 'this room was made before owners existed: make a new room to manage its members', 'only an owner can set who may invite')
+  const self = requireManaged(ctx, membership, 'this room was made before owners existed: make a new room to manage its members')
+  allowed(canSetPolicy(membership.state, self))
   let sent = true
   if (membership.state.ownersInvite !== ownersInvite) {
     queueOp(ctx.rooms.dir(id), { type: 'policy', ownersInvite })
@@ -240,14 +259,13 @@ export async function revokeCommand (roomId: string, inviteId: string, opts: Rev
   // Ours, made while the room was closed and not yet announced, count as known (and ours).
   const queued = queuedInvites(ctx.rooms.dir(id)).find((q) => q.inviteId === invite)
   let known = findInvite(state, invite, self) ?? (queued != null ? { issuer: self, inviteId: invite, expiresAt: queued.expiresAt, maxUses: queued.maxUses, uses: 0, revoked: false } : undefined)
-  const isOwner = state.members.get(self)?.role === 'owner'
   // Not in our log: perhaps a member's, announced while we were away. Fetch the room's log
   // (opening the room, unless it is open in another process, whose log on disk is current).
   if (known == null && opts.force !== true && !(await openElsewhere(ctx.rooms, id))) {
     const fetched = await fetchLog(ctx, id, output)
     const theirs = fetched != null ? findInvite(fetched.state, invite, self) : undefined
     if (theirs != null) {
-      if (!isOwner && theirs.issuer !== self) throw new NotPermittedError('only an owner or the invite\'s issuer can revoke it')
+      allowed(canRevoke(state, self, theirs))
       known = theirs
     }
   }
@@ -255,8 +273,7 @@ export async function revokeCommand (roomId: string, inviteId: string, opts: Rev
   if (known == null && opts.force !== true) {
     throw new UnknownInviteError(`no invite ${invite} is known to this room (see: cryptochat invites ${id} --all); if a member issued it and has not opened the room since, an owner can revoke it anyway with --force`)
   }
-  if (known == null && !isOwner) throw new NotPermittedError('only an owner can revoke an invite the room does not know')
-  if (!isOwner && known?.issuer !== self) throw new NotPermittedError('only an owner or the invite\'s issuer can revoke it')
+  allowed(canRevoke(state, self, known))
   if (known?.revoked === true) {
     if (opts.json === true) output.json({ type: 'revoked', roomId: id, inviteId: invite, sent: true, already: true })
     else output.out(`Invite ${invite} was already revoked.`)
@@ -283,18 +300,10 @@ export async function membersCommand (roomId: string, opts: CommonOptions, outpu
     return
   }
   const self = bytesToHex(ctx.identity.publicKey)
-  // Nicks as last heard (seen.json): the log itself holds identities, not labels.
-  const book = new IdentityBook(ctx.dataDir, { self: ctx.identity.fingerprint })
-  const nickOf = (fp: string): string => {
-    if (fp === ctx.identity.fingerprint) return ctx.rooms.get(id)?.nick ?? ''
-    try {
-      return book.find(fp).nicks.at(-1) ?? ''
-    } catch {
-      return ''
-    }
-  }
-  const roster = rosterOf(membership.state, self, new Map()).map((m) => ({ ...m, nick: nickOf(m.fingerprint) }))
-  book.close()
+  const listed = rosterOf(membership.state, self, new Map())
+  const nicks = nicksHeard(ctx, id, listed.flatMap((m) => m.addedBy != null ? [m.fingerprint, m.addedBy] : [m.fingerprint]))
+  const nickOf = (fp: string): string => nicks.get(fp) ?? ''
+  const roster = listed.map((m) => ({ ...m, nick: nickOf(m.fingerprint) }))
   if (opts.json === true) {
     for (const m of roster) output.json({ type: 'member', roomId: id, fingerprint: m.fingerprint, publicKey: m.publicKey, nick: m.nick, role: m.role, since: m.since, self: m.self, ...(m.addedBy != null ? { addedBy: m.addedBy } : {}) })
     return

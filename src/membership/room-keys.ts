@@ -1,10 +1,11 @@
 import { logger } from '@libp2p/logger'
 import { hexToBytes } from '../crypto/index.js'
-import { canAdmit, canRemove, type JoinRequest, type MembershipState } from '../membership/index.js'
-import { ControlType, wire } from '../protocol/index.js'
+import { canAdmit, canRemove } from './policy.js'
+import type { JoinRequest, MembershipState } from './log.js'
+import { ControlType } from '../protocol/index.js'
 import { keyOps, newEpochOps, type EpochSet } from './epochs.js'
 import { NotPermittedError, UnknownMemberError } from './errors.js'
-import type { OwnOp, RoomMembership } from './room-membership.js'
+import type { OwnOp, RoomMembership } from './room-log.js'
 
 const log = logger('cryptochat:room-keys')
 

@@ -7,7 +7,8 @@ import type { InviteInfo, MembershipEvent, RosterEntry } from './events.js'
 import { checkRecordLog, createRecordLog, historyKey, type RecordLog } from '../history/index.js'
 import type { RoomStore } from '../room/index.js'
 import { fileExists } from '../store/index.js'
-import { DAG, hasWaitingJoin, replayMembership, standing, heldEpoch, needsRekey, type MembershipOp, type MembershipState, type SignedOp } from '../membership/index.js'
+import { DAG } from './dag.js'
+import { hasWaitingJoin, replayMembership, standing, heldEpoch, needsRekey, type MembershipOp, type MembershipState, type SignedOp } from './log.js'
 import {
   ControlType, InviteGrant, controlOp, epochCommitment, epochWrapContext, genesisCommitment, openControl, roomIdOf, signControl, signInviteProof, wire,
   type ControlOp, type ControlRecord

@@ -1,7 +1,7 @@
 import { MAX_KEYS_PER_OP } from '../constants.js'
 import { equalBytes, randomBytes, wrapKey, type SigningKeyPair } from '../crypto/index.js'
 import { ControlType, epochCommitment, epochKey, epochWrapContext, meetTopicForRoom, topicKeyForRoom, topicOfKey, wire } from '../protocol/index.js'
-import type { OwnOp } from './room-membership.js'
+import type { OwnOp } from './room-log.js'
 
 /** What one key epoch of a room derives from its secret: message key, topics, topic key. */
 export interface Epoch {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { randomBytes, bytesToHex, hexToBytes } from '../crypto/index.js'
 import { ControlType } from '../protocol/index.js'
 import { ensurePrivateDir, fileExists, readPrivateJson, writePrivateFile } from '../store/index.js'
-import type { OwnOp } from './room-membership.js'
+import type { OwnOp } from './room-log.js'
 
 /** Where membership operations asked for by another process wait for the room's session. */
 const QUEUE_DIR = 'outgoing'

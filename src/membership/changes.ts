@@ -1,17 +1,7 @@
 import { fingerprint } from '../identity/index.js'
 import { hexToBytes } from '../crypto/index.js'
-import { decodeEnvelope } from '../protocol/index.js'
-import type { MembershipState } from '../membership/index.js'
+import type { MembershipState } from './log.js'
 import type { MembershipEvent } from './events.js'
-
-/** The epoch an envelope names (-1 if it does not decode). */
-export function envelopeEpoch (data: Uint8Array): number {
-  try {
-    return decodeEnvelope(data).epoch
-  } catch {
-    return -1
-  }
-}
 
 /** The events a change from `before` to `after` of the membership log means. */
 export function membershipChanges (roomId: string, self: string, before: MembershipState, after: MembershipState): MembershipEvent[] {
