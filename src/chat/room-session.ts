@@ -106,6 +106,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private readonly openedAt = Date.now()
   /** Our latest CONTROL envelopes (this run), to leave with relays' stores. */
   private readonly controlEnvelopes: Array<{ epoch: number, bytes: Uint8Array }> = []
+  /** Messages of ours wait for the log to confirm our entry key (see mayWriteIn). */
+  private entryHeld = false
+  private entryWarned?: string
   /** The room's signed membership log. */
   readonly membership: RoomMembership
   private readonly keyWork: RoomKeys
@@ -344,6 +347,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     const first = this.membership.creator !== this.selfHex && this.membership.onlyOwn()
     let added = 0
     try {
+      // From any peer that proves the room's key, not only those our log lists as members: a
+      // newcomer's log lists nobody yet, and every record is signed and judged on its own.
       added = await takeLog(this.membership, this.link.request(peer, logRequest(this.membership)))
       this.logSynced = true
     } catch (err: any) {
@@ -351,7 +356,10 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     }
     if (added > 0) this.membershipChanged(before, first)
     // Judged on the room's log now: a refusal (or a removal) is told.
-    if (this.logSynced) this.tellOwnStanding(false)
+    if (this.logSynced) {
+      this.tellOwnStanding(false)
+      this.checkEntryHeld()
+    }
   }
 
   /** Take in a membership record (verified here); emits what changed. */
@@ -384,6 +392,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       if (gone != null) this.emit('member', { roomId: this.roomId, event: 'gone', nick: gone.nick, fingerprint: gone.fingerprint, publicKey: gone.publicKey, ts: this.now(), self: false })
     }
     this.refreshEpochs()
+    this.checkEntryHeld()
     this.scheduleKeyWork()
   }
 
@@ -496,7 +505,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   /** Whether `identity` may ask us for history: a member, or someone whose request to join waits. */
   private mayAsk (identity: string): boolean {
     const state = this.membership.state
-    return state.members.has(identity) || hasWaitingJoin(state, identity)
+    // A removed member's request waits for an owner, and earns nothing meanwhile.
+    return state.members.has(identity) || (hasWaitingJoin(state, identity) && state.departed.get(identity)?.how !== 'removed')
   }
 
   /** Whether a sync answer came from a member of the room (its first frame bound a member's identity to the link). */
@@ -771,6 +781,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     // newer invite must reach it.)
     const st = this.membership.standing(sender, ts, HISTORY_KINDS.has(msg.kind) ? Number(msg.index) : undefined)
     if ((st === 'gone' || st === 'refused') && msg.kind !== MessageKind.CONTROL) return this.refuse('NotAMemberError', TopicValidatorResult.Ignore)
+    // A member speaking in an older epoch than the log gives it missed the rekey: hand it on.
+    if (msg.epoch < this.current.epoch && st === 'member') this.keyWork.remind(sender, msg.epoch)
     // A superseded epoch is closed: only those the log let hold its key speak in it (a
     // key once held, by anyone since gone, opens nothing more).
     if (this.closedTo(sender, msg)) return this.refuse('NotAMemberError', TopicValidatorResult.Ignore)
@@ -952,6 +964,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
 
   /** Publish on the chat topic for the outbox: true once some peer took it, false if none is reachable. */
   private async publishEnvelope (bytes: Uint8Array): Promise<boolean> {
+    // Held (pending) until the log confirms the key our invite gave us.
+    if (!this.mayWriteIn(envelopeEpoch(bytes))) return false
     try {
       // A publish stuck on one peer's stream must not hold the whole outbox: past the
       // bound it counts as not sent, and is tried again (a repeat is refused as a duplicate).
@@ -970,6 +984,40 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       if (message.includes('Duplicate')) return true
       throw err
     }
+  }
+
+  /**
+   * Whether our messages may go out sealed in `epoch`: not in the epoch our invite gave us
+   * until the log confirms its secret (see RoomMembership.entryConfirmed). What is held
+   * back stays pending, and goes once the log confirms it.
+   */
+  private mayWriteIn (epoch: number): boolean {
+    if (!this.membership.managed || epoch !== this.membership.entryEpoch) return true
+    const check = this.membership.entryConfirmed()
+    if (check === 'ok') return true
+    this.entryHeld = true
+    if (check === 'mismatch') this.warnEntry('the key your invite gave you is not this room\'s (its log commits to another): nothing you write is sent. Ask a member for a new invite.')
+    return false
+  }
+
+  /** Once the log confirms our entry key, what was held back goes; if a member's log does not, say so (once). */
+  private checkEntryHeld (): void {
+    if (!this.entryHeld) return
+    const check = this.membership.entryConfirmed()
+    if (check === 'ok') {
+      this.entryHeld = false
+      void this.outbox.flush()
+    } else if (check === 'mismatch' || this.logSynced) {
+      this.warnEntry(check === 'mismatch'
+        ? 'the key your invite gave you is not this room\'s (its log commits to another): nothing you write is sent. Ask a member for a new invite.'
+        : 'the room\'s log does not confirm the key your invite gave you, so what you write is held back (pending): the invite may not come from this room\'s members.')
+    }
+  }
+
+  private warnEntry (message: string): void {
+    if (this.entryWarned === message) return
+    this.entryWarned = message
+    this.emit('warning', { roomId: this.roomId, message, code: 'InviteSecretMismatchError' })
   }
 
   /** Ask a couple of linked members which of these envelopes they hold (hashes only). */

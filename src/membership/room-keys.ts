@@ -16,6 +16,9 @@ const ADMIT_JITTER_MS = 200
 /** How long other members wait for an issuer to admit its joiner before one of them does (plus as much at random). */
 const ADMIT_BACKUP_MS = 3000
 
+/** A member behind on the current epoch is handed its key records again at most this often. */
+const REMIND_MS = 10_000
+
 /** What {@link RoomKeys} needs from its room session. */
 export interface RoomKeysHost {
   roomIdBytes: Uint8Array
@@ -51,7 +54,33 @@ export class RoomKeys {
   private shareTimer?: ReturnType<typeof setTimeout>
   private admitTimer?: ReturnType<typeof setTimeout>
 
+  /** When we last handed each member the current epoch's key records again (see remind). */
+  private readonly reminded = new Map<string, { epoch: number, at: number }>()
+
   constructor (private readonly host: RoomKeysHost) {}
+
+  /**
+   * `member`, whom the log gives the current epoch's key, still speaks in the older
+   * `epoch`: it missed the records that moved the room on (they went out before its
+   * subscription to that epoch's topic reached anyone, or while it was cut off). Hand them
+   * to it again, sealed in the epoch it is in. One member does it: the owner who started
+   * the current epoch, or, if it is gone, each owner; at most once per REMIND_MS a member.
+   */
+  remind (member: string, epoch: number): void {
+    const state = this.host.membership.state
+    const current = state.epoch
+    if (epoch >= current || member === this.host.self || !state.members.has(member) || this.host.epochs.get(epoch) == null) return
+    const starter = state.applied.findLast((s) => s.op.type === 'epoch' && s.op.epoch === current)?.author
+    const ours = starter === this.host.self || ((starter == null || !state.members.has(starter)) && state.members.get(this.host.self)?.role === 'owner')
+    if (!ours) return
+    const now = this.host.now()
+    const last = this.reminded.get(member)
+    if (last != null && last.epoch === current && now - last.at < REMIND_MS) return
+    if (this.reminded.size >= 1024) this.reminded.clear()
+    this.reminded.set(member, { epoch: current, at: now })
+    log('%s still speaks in epoch %d: handing it epoch %d again', member.slice(0, 8), epoch, current)
+    for (const bytes of this.host.membership.epochKeyRecords(current)) void this.host.publishControl(bytes, epoch).catch(() => {})
+  }
 
   stop (): void {
     if (this.rekeyTimer != null) clearTimeout(this.rekeyTimer)

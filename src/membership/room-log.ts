@@ -117,6 +117,7 @@ export class RoomMembership {
   private readonly pending = new Map<string, ControlRecord>()
   private cached?: MembershipState
   private readonly now: () => number
+  private entrySettled?: 'ok' | 'mismatch'
 
   constructor (init: RoomMembershipInit) {
     this.init = init
@@ -302,9 +303,11 @@ export class RoomMembership {
   recordsFor (identity: string, have: Set<string>): Uint8Array[] | undefined {
     if (!this.managed) return this.recordsExcept(have)
     const state = this.state
-    if (state.members.has(identity) || hasWaitingJoin(state, identity) || state.refusedJoins.has(identity)) return this.recordsExcept(have)
+    if (state.members.has(identity)) return this.recordsExcept(have)
+    // Someone who left or was removed gets the log as it stood then, whatever it asks
+    // since (a new request to join, with a leaked invite, earns nothing more).
     const departed = state.departed.get(identity)
-    if (departed == null) return undefined
+    if (departed == null) return hasWaitingJoin(state, identity) || state.refusedJoins.has(identity) ? this.recordsExcept(have) : undefined
     const dag = new DAG([...this.records.values()].map((r) => toSignedOp(r)))
     const upto = dag.restriction(departed.opId).ancestors.add(departed.opId)
     return [...this.records.values()].filter((r) => upto.has(r.id) && !have.has(r.id)).map((r) => r.bytes)
@@ -393,6 +396,25 @@ export class RoomMembership {
     return equalBytes(epochCommitment(this.roomIdBytes, epoch, secret), commitment) ? 'ok' : 'mismatch'
   }
 
+  /** The epoch whose secret our invite gave us. */
+  get entryEpoch (): number {
+    return this.init.entry.epoch
+  }
+
+  /**
+   * Whether we may speak in the epoch we entered with. Epoch 0's secret is checked against
+   * the room id when the invite is read (and a room made before that commitment cannot be
+   * checked at all); a later epoch's only once the log holds the owner's EPOCH operation
+   * for it with a matching commitment: until then an inviter could have handed us a secret
+   * of its own making, and what we write would be for it alone. Settled answers are kept.
+   */
+  entryConfirmed (): 'ok' | 'mismatch' | 'unknown' {
+    if (this.entrySettled != null) return this.entrySettled
+    const check = this.init.entry.epoch === 0 ? 'ok' : this.entryCheck()
+    if (check !== 'unknown') this.entrySettled = check
+    return check
+  }
+
   /** The commitment of every epoch started by an EPOCH operation the log applied. */
   private commitments (): Map<number, Uint8Array> {
     const out = new Map<number, Uint8Array>()
@@ -410,6 +432,21 @@ export class RoomMembership {
     const epoch = Math.max(...secrets.keys())
     const record = epoch > 0 ? this.epochRecord(epoch) : undefined
     return { epoch, secret: secrets.get(epoch) as Uint8Array, ...(record != null ? { record } : {}) }
+  }
+
+  /**
+   * The records that hand out `epoch`'s key, as the log applied them: its EPOCH operation,
+   * the KEYS that followed, and admissions that welcomed someone into it.
+   */
+  epochKeyRecords (epoch: number): Uint8Array[] {
+    const out: Uint8Array[] = []
+    for (const s of this.state.applied) {
+      const op = s.op
+      const hands = (op.type === 'epoch' || op.type === 'keys') ? op.epoch === epoch : op.type === 'admit' && op.welcome === epoch
+      const record = hands ? this.records.get(s.id) : undefined
+      if (record != null) out.push(record.bytes)
+    }
+    return out
   }
 
   /** The signed EPOCH record the log applied for `epoch` (what an invite to it carries). */

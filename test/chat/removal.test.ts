@@ -1,70 +1,10 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRoom, issueInvite, acceptInvite, type ChatClient, type ChatMessageEvent, type RoomSession } from '../../src/chat/index.js'
 import { ControlType, epochKey } from '../../src/protocol/index.js'
 import { findSecrets } from '../keystore/disk.js'
-import { bytesToHex, hexToBytes } from '../../src/crypto/index.js'
-import { startTestRelay, makeUser, joinAs, removeDir, waitFor, collect, type TestUser } from '../helpers/index.js'
-import type { Relay } from '../../relay-node/index.js'
-import type { RoomRecord } from '../../src/room/index.js'
-
-/** A room of named users on one in-process relay; each user's latest client and session. */
-class Room {
-  relay!: Relay
-  room!: RoomRecord
-  readonly users = new Map<string, TestUser>()
-  readonly clients = new Map<string, ChatClient>()
-  readonly sessions = new Map<string, RoomSession>()
-  readonly inboxes = new Map<string, ChatMessageEvent[]>()
-  private readonly all: ChatClient[] = []
-
-  async start (owner: string, others: string[]): Promise<void> {
-    const started = await startTestRelay()
-    this.relay = started.relay
-    const creator = makeUser(owner)
-    this.users.set(owner, creator)
-    this.room = createRoom({ name: 'team', relays: [started.addr], identity: creator.identity, rooms: creator.rooms })
-    for (const name of others) {
-      const user = makeUser(name)
-      this.users.set(name, user)
-      acceptInvite(issueInvite(this.room, creator.identity).code, this.room.roomId, user.rooms)
-    }
-    for (const name of [owner, ...others]) await this.open(name)
-    // Everyone is in everyone's log before the test starts.
-    for (const s of this.sessions.values()) await waitFor(() => s.roster().length === others.length + 1, 15_000, 'every member in every log')
-  }
-
-  async open (name: string): Promise<RoomSession> {
-    const { client, session } = await joinAs(this.users.get(name)!, this.room.roomId)
-    this.all.push(client)
-    this.clients.set(name, client)
-    this.sessions.set(name, session)
-    this.inboxes.set(name, collect<ChatMessageEvent>(session, 'message'))
-    return session
-  }
-
-  async stopUser (name: string): Promise<void> {
-    await this.clients.get(name)!.stop()
-  }
-
-  key (name: string): string {
-    return bytesToHex(this.users.get(name)!.identity.publicKey)
-  }
-
-  s (name: string): RoomSession {
-    return this.sessions.get(name)!
-  }
-
-  got (name: string, text: string): boolean {
-    return this.inboxes.get(name)!.some((m) => m.text === text)
-  }
-
-  async stop (): Promise<void> {
-    await Promise.all(this.all.map(async (c) => { await c.stop() }))
-    await this.relay?.stop()
-    for (const u of this.users.values()) removeDir(u.dataDir)
-  }
-}
+import { hexToBytes } from '../../src/crypto/index.js'
+import { waitFor } from '../helpers/index.js'
+import { TestRoom as Room } from '../helpers/room.js'
 
 describe('removal with rekey (four members, in-process relay)', () => {
   const r = new Room()
