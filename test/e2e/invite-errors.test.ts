@@ -10,9 +10,11 @@ import { randomBytes } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { tempDirs, waitFor } from '../helpers/index.js'
+import { decodeInvite, encodeInvite } from '../../src/invite/index.js'
+import { generateSigningKeyPair } from '../../src/crypto/index.js'
 import { hasStackTrace, Procs, type RunResult } from './procs.js'
 
-const EXIT = { USAGE: 2, ROOM: 4, NETWORK: 5, NOT_AN_INVITE: 10, CORRUPTED: 11, BAD_SIGNATURE: 12, EXPIRED: 13, WRONG_ROOM: 14 }
+const EXIT = { USAGE: 2, ROOM: 4, NETWORK: 5, NOT_AN_INVITE: 10, CORRUPTED: 11, BAD_SIGNATURE: 12, EXPIRED: 13, WRONG_ROOM: 14, WRONG_SECRET: 17 }
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
 /** Local checks take a process start and some hashing, nothing more. */
 const FAST_MS = 5_000
@@ -113,6 +115,31 @@ describe('invite and argument errors (real processes, no network)', () => {
     const otherRoomId = randomBytes(16).toString('hex')
     const r = await cryptochat(['join', otherRoomId, '--invite', room.invite, '--json', '--data-dir', bobDir])
     assertRefused(r, EXIT.WRONG_ROOM, new RegExp(`this invite is for room ${room.roomId}, not ${otherRoomId}`), /^InviteRoomMismatchError$/)
+    assert.deepEqual(await roomsOf(bobDir), [])
+  })
+
+  test('an invite whose room key is not the room\'s own exits 17 (a shadow room: its signer would read what we send)', async () => {
+    // A member (any key signs an invite) copies a real invite's room fields, but gives a
+    // secret of its own making, which the room id's commitment does not match.
+    const real = decodeInvite(room.invite)
+    const signer = generateSigningKeyPair()
+    const forged = encodeInvite({
+      roomIdBytes: real.roomIdBytes,
+      roomName: real.roomName,
+      epoch: 0,
+      roomSecret: new Uint8Array(randomBytes(32)),
+      relays: real.relays,
+      issuedAt: Date.now(),
+      expiresAt: Date.now() + 3_600_000,
+      inviteId: new Uint8Array(randomBytes(16)),
+      inviteSeed: new Uint8Array(randomBytes(32)),
+      ...(real.creator != null ? { creator: real.creator, createdAt: real.createdAt ?? 0 } : {}),
+      ...(real.genesisNonce != null ? { genesisNonce: real.genesisNonce } : {}),
+      ...(real.genesisCommitment != null ? { genesisCommitment: real.genesisCommitment } : {})
+    }, signer.secretKey, signer.publicKey)
+    const bobDir = dir('bob-wrong-secret')
+    const r = await cryptochat(['join', room.roomId, '--invite', forged, '--json', '--data-dir', bobDir])
+    assertRefused(r, EXIT.WRONG_SECRET, /this invite's room key is not the room's own/, /^InviteSecretMismatchError$/)
     assert.deepEqual(await roomsOf(bobDir), [])
   })
 

@@ -1,14 +1,14 @@
-import closeWithGrace from 'close-with-grace'
-import { acceptInvite, createChatClient, type ChatClient, type RoomSession } from '../../chat/index.js'
+import type { ChatClient, RoomSession } from '../../chat/index.js'
+// Only the offline part of the chat library: the network stack loads once the invite passed.
+import { acceptInvite } from '../../chat/room-setup.js'
+import { checkInvite, decodeInvite } from '../../invite/index.js'
 import { DEFAULT_NICK } from '../../constants.js'
 import { parseRoomId, type RoomRecord } from '../../room/index.js'
 import { openContext, type CommonOptions, type CommandContext } from '../context.js'
 import type { Output } from '../output.js'
-import { runHeadless } from '../headless.js'
 import { onHangup } from '../hangup.js'
-import { runLineMode } from '../line-mode.js'
 import { parseDuration, parseNick } from '../parse.js'
-import { runTui, type LogLevel } from '../../tui/index.js'
+import type { LogLevel } from '../../tui/index.js'
 
 export interface JoinOptions extends CommonOptions {
   invite?: string
@@ -31,6 +31,8 @@ function resolveRoom (roomId: string, opts: JoinOptions, ctx: CommandContext): R
 export async function joinCommand (roomId: string, opts: JoinOptions, output: Output): Promise<number> {
   const id = parseRoomId(roomId)
   const nickArg = opts.nick != null ? parseNick(opts.nick) : undefined
+  // A bad invite is refused before anything else: no identity made, no passphrase asked.
+  if (opts.invite != null) checkInvite(decodeInvite(opts.invite), { roomId: id, now: Date.now() })
   const ctx = await openContext(opts, output)
   let room = resolveRoom(id, opts, ctx)
   if (nickArg != null && nickArg !== room.nick) {
@@ -39,6 +41,11 @@ export async function joinCommand (roomId: string, opts: JoinOptions, output: Ou
   }
   const nick = room.nick ?? DEFAULT_NICK
 
+  // Loaded before the room opens: a session emits what it has as soon as it opens, to
+  // listeners that must already be there.
+  const [{ createChatClient }, { default: closeWithGrace }, { runHeadless }, { runLineMode }] = await Promise.all([
+    import('../../chat/index.js'), import('close-with-grace'), import('../headless.js'), import('../line-mode.js')
+  ])
   const client: ChatClient = createChatClient({ identity: ctx.identity, rooms: ctx.rooms, nick })
   const ui = new AbortController()
   // SIGINT/SIGTERM: close the UI (restoring the terminal), announce departure, stop, exit 0.
@@ -56,6 +63,7 @@ export async function joinCommand (roomId: string, opts: JoinOptions, output: Ou
     await client.start()
     if (fullScreen) {
       // The UI opens every room you are in, this one first.
+      const { runTui } = await import('../../tui/index.js')
       await runTui({ client, identity: ctx.identity, rooms: ctx.rooms, nick, dataDir: ctx.dataDir, logLevel: opts.logLevel ?? 'info', roomId: room.roomId, parseDuration, signal: ui.signal })
       return 0
     }
