@@ -1073,8 +1073,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     checkOutgoing(this.nick, body)
     // Nobody would take it: say so rather than mark it sent.
     if (HISTORY_KINDS.has(kind)) {
+      // (A refusal counts once a member's log has reached us: ours alone may lack our inviter's JOIN.)
       const out = this.ownStanding()
-      if (out != null) throw new NotPermittedError(out.event === 'removed' ? `you were removed from this room (by ${out.by?.slice(0, 8) ?? 'an owner'}): members take nothing more from you` : `the room refused your invite (${out.reason ?? ''}): members take nothing from you`)
+      if (out != null && (out.event === 'removed' || this.logSynced)) throw new NotPermittedError(out.event === 'removed' ? `you were removed from this room (by ${out.by?.slice(0, 8) ?? 'an owner'}): members take nothing more from you` : `the room refused your invite (${out.reason ?? ''}): members take nothing from you`)
     }
     // Normally the current epoch; a key handed to a member still in an older one goes there.
     const epoch = inEpoch != null ? this.epochs.get(inEpoch) : this.current

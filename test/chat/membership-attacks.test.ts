@@ -3,14 +3,15 @@
 // own keys, delivered live, through the relay store and through log pulls.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { issueInvite, type RejectedEvent, type RoomSession } from '../../src/chat/index.js'
+import { issueInvite, type RejectedEvent, type RoomSession, type StatusEvent } from '../../src/chat/index.js'
 import { bytesToHex, hexToBytes, randomBytes } from '../../src/crypto/index.js'
 import { decodeInvite, encodeInvite } from '../../src/invite/index.js'
-import { canAdmit } from '../../src/membership/index.js'
-import { ControlType, InviteGrant, MessageKind, SyncResponse, controlOp, sealMessage, signControl, syncResponse, wire, type ControlOp, type ControlRecord, type SyncRequest } from '../../src/protocol/index.js'
+import { canAdmit, deriveEpoch } from '../../src/membership/index.js'
+import { ControlType, InviteGrant, MessageKind, SyncResponse, controlOp, epochCommitment, openMessage, sealMessage, signControl, syncResponse, wire, type ControlOp, type ControlRecord, type SyncRequest } from '../../src/protocol/index.js'
 import type { Identity } from '../../src/identity/index.js'
 import { collect, removeDir, tempDir, waitFor } from '../helpers/index.js'
 import { TestRoom } from '../helpers/room.js'
+import { startOutsider } from '../helpers/outsider.js'
 
 const HOUR = 60 * 60_000
 
@@ -298,5 +299,50 @@ describe('a member\'s grant naming an owner\'s invite id (issue 12, attack 3)', 
     await r.open('wendy')
     for (const name of ['alice', 'bob']) await waitFor(() => r.s(name).membership.state.members.get(r.key('wendy'))?.addedBy === r.key('alice'), 15_000, `${name} to admit wendy with the owner's invite`)
     assert.equal(r.s('alice').membership.state.members.has(r.key('zed')), false)
+  })
+})
+
+describe('an inviter\'s secret of its own making, for a later epoch (issue 12, attack 4: a shadow room)', () => {
+  const r = new TestRoom()
+  after(async () => { await r.stop() })
+
+  it('whoever joins with it sends nothing that its maker can read; a real invite to the same epoch works', async () => {
+    await r.start('alice', ['bob'])
+    const epoch = await r.s('alice').rekey()
+    await waitFor(() => r.s('bob').epoch === epoch, 10_000, 'bob in the new epoch')
+    // Bob, a member but no owner, makes up the next epoch's secret, signs an EPOCH record
+    // committing to it (members refuse it: he is no owner), and invites vic "to" it.
+    const fake = randomBytes(32)
+    const roomIdBytes = hexToBytes(r.room.roomId)
+    const record = r.s('bob').membership.sign({ type: ControlType.EPOCH, epoch: epoch + 1, commitment: wire(epochCommitment(roomIdBytes, epoch + 1, fake)) })
+    const bob = r.users.get('bob')!
+    const code = issueInvite(bob.rooms.require(r.room.roomId), bob.identity, { epochSecret: { epoch: epoch + 1, secret: fake, record: record.bytes } }).code
+    // He listens where vic will speak: the made-up epoch's topic, with its key.
+    const shadow = deriveEpoch(roomIdBytes, epoch + 1, fake)
+    const listener = await startOutsider(r.room.relays[0]!, shadow.topic)
+    try {
+      r.accept('vic', code)
+      const vic = await r.open('vic')
+      await waitFor(() => listener.messages.length >= 1, 10_000, 'vic\'s JOIN on the shadow topic')
+      const statuses = collect<StatusEvent>(vic, 'status')
+      await vic.send('the plan, for the room only')
+      // Something vic sends after it, on the same topic, shows the plan was not sent before.
+      const seen = listener.messages.length
+      await vic.send('', MessageKind.CONTROL, joinRecordOf(vic, r.key('vic')).bytes).catch(() => {})
+      await waitFor(() => listener.messages.length > seen, 10_000, 'vic\'s later record on the shadow topic')
+      const read = listener.messages.map((bytes) => { try { return openMessage(roomIdBytes, (e) => e === shadow.epoch ? shadow.key : undefined, bytes).body } catch { return '' } })
+      assert.equal(read.some((body) => body.includes('the plan')), false, 'bob read what vic wrote')
+      assert.equal(vic.membership.entryConfirmed(), 'unknown')
+      assert.equal(statuses.some((s) => s.status === 'sent' || s.status === 'acked'), false, 'vic\'s message counted as sent')
+    } finally {
+      await listener.stop()
+    }
+    // The owner's real invite to the current epoch: the log confirms it, and what is said goes out.
+    const owner = r.users.get('alice')!
+    r.accept('wes', issueInvite(owner.rooms.require(r.room.roomId), owner.identity, { epochSecret: r.s('alice').membership.inviteEpoch() }).code)
+    const wes = await r.open('wes')
+    await wes.send('wes, with a real invite')
+    await waitFor(() => r.got('bob', 'wes, with a real invite'), 15_000, 'bob to read wes')
+    assert.equal(wes.membership.entryConfirmed(), 'ok')
   })
 })
