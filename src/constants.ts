@@ -265,6 +265,17 @@ export const HISTORY_MAX_RECORD_BYTES = 64 * 1024
 export const HISTORY_READ_CHUNK_BYTES = 1024 * 1024
 
 /**
+ * How long members keep listening on an epoch's topics once a newer epoch replaced it: a
+ * member who was away comes back there, is heard, and is handed the new key (see
+ * RoomKeys.remind). After it, the topics are left (their keys stay, for history and
+ * sync); someone away longer catches up from a member's log when a link comes up, or
+ * needs a new invite.
+ */
+export const OLD_EPOCH_LISTEN_MS = 30 * 24 * 60 * 60 * 1000
+/** How often an open room looks for old epochs' topics to leave. */
+export const OLD_EPOCH_CHECK_MS = 60 * 60 * 1000
+
+/**
  * The relay's blind store (opt-in, `cryptochat-relay start --store`): the last envelopes
  * it forwarded on each chat topic, kept on disk for a bounded time and size. Defaults of
  * the `store.*` settings in `config/relay.json`.

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { logger } from '@libp2p/logger'
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
-import { JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS, SEQ_RESERVE_BLOCK } from '../constants.js'
+import { OLD_EPOCH_CHECK_MS, OLD_EPOCH_LISTEN_MS, JOIN_SKEW_MS, MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_MS, PRESENCE_INTERVAL_MS, PRESENCE_REPLY_JITTER_MS, PRESENCE_TIMEOUT_MS, REPLAY_FLUSH_MS, SEND_WAIT_FOR_PEERS_MS, SEQ_RESERVE_BLOCK } from '../constants.js'
 import { bytesToHex, equalBytes, hexToBytes, type SigningKeyPair } from '../crypto/index.js'
 import { fingerprint, type Identity } from '../identity/index.js'
 import { RoomHistory, historyEntry, historyKey, sortForDisplay, type HistoryEntry, type Via } from '../history/index.js'
@@ -106,6 +106,9 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   private readonly openedAt = Date.now()
   /** Our latest CONTROL envelopes (this run), to leave with relays' stores. */
   private readonly controlEnvelopes: Array<{ epoch: number, bytes: Uint8Array }> = []
+  /** Epochs whose topics we are subscribed to (old ones lapse: see leaveLapsedEpochs). */
+  private readonly listening = new Set<number>()
+  private lapseTimer?: ReturnType<typeof setInterval>
   /** Messages of ours wait for the log to confirm our entry key (see mayWriteIn). */
   private entryHeld = false
   private entryWarned?: string
@@ -581,6 +584,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
   }
 
   private unsubscribeEpoch (epoch: Epoch): void {
+    this.listening.delete(epoch.epoch)
     for (const topic of [epoch.topic, epoch.meetTopic]) {
       this.pubsub.unsubscribe(topic)
       this.pubsub.topicValidators.delete(topic)
@@ -589,6 +593,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
 
   /** Subscribe to an epoch's topics, with our validator. */
   private subscribeEpoch (epoch: Epoch): void {
+    if (this.lapsed(epoch)) return
+    this.listening.add(epoch.epoch)
     for (const topic of [epoch.topic, epoch.meetTopic]) {
       this.pubsub.topicValidators.set(topic, (_peer, msg) => this.validate(msg.data))
       this.pubsub.subscribe(topic)
@@ -597,7 +603,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
 
   /**
    * Take in every epoch secret the membership log gives us; move to the latest. We stay
-   * subscribed to older epochs' topics (only listening): members who were away come back
+   * subscribed to older epochs' topics (only listening) for OLD_EPOCH_LISTEN_MS: members who were away come back
    * there, and find us to fetch the new epoch's key from.
    */
   private refreshEpochs (): void {
@@ -626,6 +632,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       log('could not note the epoch in the room record: %s', err.message)
     }
     this.whenOpen(() => { this.emit('epoch', { roomId: this.roomId, epoch: latest.epoch, previous: from }) })
+    this.leaveLapsedEpochs()
     if (this.joined) {
       // Tell the members on the new topics how to reach us (they answer with theirs).
       this.sendQuietly(MessageKind.JOIN)
@@ -637,10 +644,29 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     }
   }
 
+  /** Whether `epoch` was replaced longer than OLD_EPOCH_LISTEN_MS ago (we no longer listen there). */
+  private lapsed (epoch: Epoch): boolean {
+    if (epoch.epoch >= this.current.epoch) return false
+    const replaced = this.membership.supersededAt(epoch.epoch)
+    return replaced != null && Math.min(replaced, this.now()) + OLD_EPOCH_LISTEN_MS < this.now()
+  }
+
+  /** Leave the topics of epochs replaced long ago (their keys stay, for history and sync). */
+  private leaveLapsedEpochs (): void {
+    if (!this.joined) return
+    for (const epoch of this.epochs.all()) {
+      if (!this.listening.has(epoch.epoch) || !this.lapsed(epoch)) continue
+      log('leaving the topics of epoch %d (replaced over %d days ago)', epoch.epoch, Math.round(OLD_EPOCH_LISTEN_MS / 86_400_000))
+      this.unsubscribeEpoch(epoch)
+    }
+  }
+
   /** Install the validator and subscribe to the room's chat and discovery topics. */
   subscribe (): void {
     if (this.joined) return
     for (const epoch of this.epochs.all()) this.subscribeEpoch(epoch)
+    this.lapseTimer = setInterval(() => { this.leaveLapsedEpochs() }, OLD_EPOCH_CHECK_MS)
+    this.lapseTimer.unref?.()
     this.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     this.joined = true
   }
@@ -714,6 +740,8 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     this.queueTimer = undefined
     if (this.presenceTimer != null) clearInterval(this.presenceTimer)
     this.presenceTimer = undefined
+    if (this.lapseTimer != null) clearInterval(this.lapseTimer)
+    this.lapseTimer = undefined
     for (const t of this.replyTimers) clearTimeout(t)
     this.replyTimers.clear()
     this.keyWork.stop()

@@ -449,6 +449,11 @@ export class RoomMembership {
     return out
   }
 
+  /** When `epoch` was replaced: the date of the EPOCH operation that started the next one (undefined: it is current). */
+  supersededAt (epoch: number): number | undefined {
+    return this.state.applied.find((s) => s.op.type === 'epoch' && s.op.epoch === epoch + 1)?.ts
+  }
+
   /** The signed EPOCH record the log applied for `epoch` (what an invite to it carries). */
   epochRecord (epoch: number): Uint8Array | undefined {
     const s = this.state.applied.find((o) => o.op.type === 'epoch' && o.op.epoch === epoch)
