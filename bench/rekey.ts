@@ -54,11 +54,13 @@ export async function rekey (n: number): Promise<RekeyResult> {
     const room = createRoom({ name: 'rekey', relays: [addr], identity: owner.identity, rooms: owner.rooms })
     const sessions: RoomSession[] = []
     const joinTimes: number[] = []
+    let victimIdentity: Uint8Array | undefined
     for (let i = 0; i < n; i++) {
       const u = i === 0 ? owner : user(base, `m${i}`)
       if (i > 0) acceptInvite(issueInvite(room, owner.identity).code, room.roomId, u.rooms)
       const client = createChatClient({ identity: u.identity, rooms: u.rooms, nick: `m${i}`, listen: ['/ip4/127.0.0.1/tcp/0'], linkMembers: false })
       clients.push(client)
+      if (i === n - 1) victimIdentity = u.identity.publicKey
       await client.start()
       const joinStarted = performance.now()
       const session = await client.joinRoom(u.rooms.require(room.roomId))
@@ -74,7 +76,8 @@ export async function rekey (n: number): Promise<RekeyResult> {
     const ownerSession = sessions[0] as RoomSession
     await waitUntil(() => ownerSession.roster().length === n, 120_000, `the owner's log to list ${n} members`)
     const victim = sessions[n - 1] as RoomSession
-    const victimKey = victim.roster().find((m) => m.self)?.publicKey as string
+    // (From its identity: the newcomer's own log may not hold its admission yet.)
+    const victimKey = bytesToHex(victimIdentity as Uint8Array)
     const remaining = sessions.slice(0, n - 1)
 
     // The key packages alone.
