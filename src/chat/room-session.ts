@@ -36,6 +36,8 @@ const QUEUE_WAIT_FOR_LOG_MS = 5000
 const PUBLISH_TIMEOUT_MS = 5000
 /** After moving to a new epoch, the outbox tries again at these delays (the new topic's mesh is forming). */
 const EPOCH_FLUSH_DELAYS_MS = [250, 1000, 2500]
+/** Said when the log commits to another key than the one our invite gave us. */
+const ENTRY_MISMATCH = 'the key your invite gave you is not this room\'s (its log commits to another): nothing you write is sent. Ask a member for a new invite.'
 
 /** Options of a {@link RoomSession}. */
 export interface RoomSessionInit {
@@ -1024,7 +1026,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
     const check = this.membership.entryConfirmed()
     if (check === 'ok') return true
     this.entryHeld = true
-    if (check === 'mismatch') this.warnEntry('the key your invite gave you is not this room\'s (its log commits to another): nothing you write is sent. Ask a member for a new invite.')
+    if (check === 'mismatch') this.warnEntry(ENTRY_MISMATCH)
     return false
   }
 
@@ -1037,7 +1039,7 @@ export class RoomSession extends EventEmitter<RoomEvents> {
       void this.outbox.flush()
     } else if (check === 'mismatch' || this.logSynced) {
       this.warnEntry(check === 'mismatch'
-        ? 'the key your invite gave you is not this room\'s (its log commits to another): nothing you write is sent. Ask a member for a new invite.'
+        ? ENTRY_MISMATCH
         : 'the room\'s log does not confirm the key your invite gave you, so what you write is held back (pending): the invite may not come from this room\'s members.')
     }
   }

@@ -70,12 +70,13 @@ export class RoomKeys {
     const state = this.host.membership.state
     const current = state.epoch
     if (epoch >= current || member === this.host.self || !state.members.has(member) || this.host.epochs.get(epoch) == null) return
-    const starter = state.applied.findLast((s) => s.op.type === 'epoch' && s.op.epoch === current)?.author
-    const ours = starter === this.host.self || ((starter == null || !state.members.has(starter)) && state.members.get(this.host.self)?.role === 'owner')
-    if (!ours) return
+    // The cheap check first: a member behind speaks many times before it catches up.
     const now = this.host.now()
     const last = this.reminded.get(member)
     if (last != null && last.epoch === current && now - last.at < REMIND_MS) return
+    const starter = state.applied.findLast((s) => s.op.type === 'epoch' && s.op.epoch === current)?.author
+    const ours = starter === this.host.self || ((starter == null || !state.members.has(starter)) && state.members.get(this.host.self)?.role === 'owner')
+    if (!ours) return
     if (this.reminded.size >= 1024) this.reminded.clear()
     this.reminded.set(member, { epoch: current, at: now })
     log('%s still speaks in epoch %d: handing it epoch %d again', member.slice(0, 8), epoch, current)

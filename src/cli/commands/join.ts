@@ -43,8 +43,9 @@ export async function joinCommand (roomId: string, opts: JoinOptions, output: Ou
 
   // Loaded before the room opens: a session emits what it has as soon as it opens, to
   // listeners that must already be there.
-  const [{ createChatClient }, { default: closeWithGrace }, { runHeadless }, { runLineMode }] = await Promise.all([
-    import('../../chat/index.js'), import('close-with-grace'), import('../headless.js'), import('../line-mode.js')
+  const [{ createChatClient }, { default: closeWithGrace }, runMode] = await Promise.all([
+    import('../../chat/index.js'), import('close-with-grace'),
+    opts.json === true ? import('../headless.js').then((m) => m.runHeadless) : import('../line-mode.js').then((m) => m.runLineMode)
   ])
   const client: ChatClient = createChatClient({ identity: ctx.identity, rooms: ctx.rooms, nick })
   const ui = new AbortController()
@@ -68,8 +69,7 @@ export async function joinCommand (roomId: string, opts: JoinOptions, output: Ou
       return 0
     }
     const session: RoomSession = await client.joinRoom(room)
-    if (opts.json === true) await runHeadless(client, session, ctx, output, process.stdin)
-    else await runLineMode(client, session, ctx, output, process.stdin)
+    await runMode(client, session, ctx, output, process.stdin)
     return 0
   } finally {
     await client.stop()
